@@ -1,0 +1,3 @@
+module github.com/newswire/newswire
+
+go 1.26.8
