@@ -145,6 +145,11 @@ func (w *postWriter) assignIdentity(ctx context.Context, p *model.Post) error {
 	p.Slug = slug
 	p.ID = w.tagger.Post(slug)
 	p.FirstSeen, p.Updated = w.now, w.now
+	if p.DateFromDump && !p.Published.IsZero() {
+		// The post as first seen is as its author dated it: feeds built
+		// from the same dump are then the same wherever it is ingested.
+		p.Updated = p.Published
+	}
 	return nil
 }
 
