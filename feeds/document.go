@@ -74,6 +74,9 @@ type Replies struct {
 	AtomHref string // Atom feed of the replies
 	RSSHref  string // RSS feed of the replies (wfw:commentRss)
 	HTMLHref string // HTML page showing them (RSS <comments>)
+	// JSONHref is the JSON Feed of the replies; JSON Feed output falls
+	// back on AtomHref, then RSSHref, when it is empty.
+	JSONHref string
 }
 
 // Source is the provenance of an entry copied from another feed.

@@ -1,0 +1,227 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/model"
+)
+
+// The API's response types. They are explicit so the field names are a
+// stable contract and absent values appear as JSON null.
+
+// apiFeeds are the URLs of one feed in each format.
+type apiFeeds struct {
+	Atom string `json:"atom"`
+	RSS  string `json:"rss"`
+	JSON string `json:"json"`
+}
+
+type apiTopic struct {
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+	URL  string `json:"url"`
+}
+
+type apiPostSummary struct {
+	Slug         string     `json:"slug"`
+	ID           string     `json:"id"`
+	Title        string     `json:"title"`
+	Author       string     `json:"author"`
+	Published    time.Time  `json:"published"`
+	DateFromDump bool       `json:"date_from_dump"`
+	Topics       []apiTopic `json:"topics"`
+	CommentCount int        `json:"comment_count"`
+	URL          string     `json:"url"`
+	Feeds        apiFeeds   `json:"feeds"` // the post's comments feed
+}
+
+type apiPostList struct {
+	Posts []apiPostSummary `json:"posts"`
+}
+
+type apiBlock struct {
+	Kind string `json:"kind"`
+	Text string `json:"text"`
+}
+
+type apiSection struct {
+	Label string     `json:"label"`
+	Body  []apiBlock `json:"body"`
+}
+
+type apiRelated struct {
+	Title     string     `json:"title"`
+	Outlet    *string    `json:"outlet"`
+	URL       *string    `json:"url"`
+	Kind      string     `json:"kind"`
+	Published *time.Time `json:"published"`
+}
+
+type apiComment struct {
+	Number    int        `json:"number"`
+	ID        string     `json:"id"`
+	Author    string     `json:"author"`
+	Parent    *int       `json:"parent"`
+	Votes     *int       `json:"votes"`
+	Body      []apiBlock `json:"body"`
+	Links     []string   `json:"links"`
+	FirstSeen *time.Time `json:"first_seen"`
+	Updated   *time.Time `json:"updated"`
+	Feeds     apiFeeds   `json:"feeds"` // the comment's thread feed
+}
+
+type apiPost struct {
+	ID           string       `json:"id"`
+	Slug         string       `json:"slug"`
+	Title        string       `json:"title"`
+	Author       string       `json:"author"`
+	Published    time.Time    `json:"published"`
+	DateFromDump bool         `json:"date_from_dump"`
+	Topics       []apiTopic   `json:"topics"`
+	Related      []apiRelated `json:"related"`
+	Body         []apiBlock   `json:"body"`
+	Sections     []apiSection `json:"sections"`
+	URL          string       `json:"url"`
+	Feeds        apiFeeds     `json:"feeds"` // the post's comments feed
+	CommentCount int          `json:"comment_count"`
+	Comments     []apiComment `json:"comments"`
+}
+
+// apiPosts serves /api/posts: every post, newest first.
+func (s *Server) apiPosts(r *http.Request) (*document, error) {
+	posts, err := s.store.ListPosts(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	list := apiPostList{Posts: make([]apiPostSummary, 0, len(posts))}
+	for i := range posts {
+		list.Posts = append(list.Posts, s.apiPostSummary(&posts[i]))
+	}
+	return jsonDocument(list, postsUpdated(posts))
+}
+
+// apiPost serves /api/posts/{post}: a post with its comments.
+func (s *Server) apiPost(r *http.Request) (*document, error) {
+	p, err := s.post(r.Context(), r.PathValue("post"))
+	if err != nil {
+		return nil, err
+	}
+	return jsonDocument(s.apiPostDetail(p), pageUpdated(p))
+}
+
+// jsonDocument encodes v as an indented JSON document.
+func jsonDocument(v any, modified time.Time) (*document, error) {
+	body, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode JSON: %w", err)
+	}
+	return &document{contentType: jsonType, body: append(body, '\n'), modified: modified, kind: "api"}, nil
+}
+
+func (s *Server) apiFeeds(path string) apiFeeds {
+	return apiFeeds{
+		Atom: s.feedURL(path, feeds.Atom),
+		RSS:  s.feedURL(path, feeds.RSS),
+		JSON: s.feedURL(path, feeds.JSON),
+	}
+}
+
+func (s *Server) apiTopics(topics []model.Topic) []apiTopic {
+	out := make([]apiTopic, 0, len(topics))
+	for _, t := range topics {
+		out = append(out, apiTopic{Slug: t.Slug, Name: t.Name, URL: s.abs(topicPath(t.Slug))})
+	}
+	return out
+}
+
+func (s *Server) apiPostSummary(p *model.Post) apiPostSummary {
+	return apiPostSummary{
+		Slug:         p.Slug,
+		ID:           s.postID(p),
+		Title:        p.Title,
+		Author:       p.Author,
+		Published:    p.Published,
+		DateFromDump: p.DateFromDump,
+		Topics:       s.apiTopics(p.Topics),
+		CommentCount: commentCount(p),
+		URL:          s.abs(postPath(p.Slug)),
+		Feeds:        s.apiFeeds(commentsPath(p.Slug)),
+	}
+}
+
+func (s *Server) apiPostDetail(p *model.Post) apiPost {
+	out := apiPost{
+		ID:           s.postID(p),
+		Slug:         p.Slug,
+		Title:        p.Title,
+		Author:       p.Author,
+		Published:    p.Published,
+		DateFromDump: p.DateFromDump,
+		Topics:       s.apiTopics(p.Topics),
+		Related:      make([]apiRelated, 0, len(p.Related)),
+		Body:         apiBlocks(p.Body),
+		Sections:     make([]apiSection, 0, len(p.Sections)),
+		URL:          s.abs(postPath(p.Slug)),
+		Feeds:        s.apiFeeds(commentsPath(p.Slug)),
+		CommentCount: commentCount(p),
+		Comments:     make([]apiComment, 0, len(p.Comments)),
+	}
+	for _, rel := range p.Related {
+		out.Related = append(out.Related, apiRelated{
+			Title: rel.Title, Outlet: nullString(rel.Outlet), URL: nullString(rel.URL),
+			Kind: string(rel.Kind), Published: nullTime(rel.Published),
+		})
+	}
+	for _, sec := range p.Sections {
+		out.Sections = append(out.Sections, apiSection{Label: sec.Label, Body: apiBlocks(sec.Body)})
+	}
+	for i := range p.Comments {
+		out.Comments = append(out.Comments, s.apiComment(p, &p.Comments[i]))
+	}
+	return out
+}
+
+func (s *Server) apiComment(p *model.Post, c *model.Comment) apiComment {
+	out := apiComment{
+		Number:    c.Number,
+		ID:        s.commentID(p, c.Number),
+		Author:    c.Author,
+		Votes:     c.Votes,
+		Body:      apiBlocks(c.Body),
+		Links:     append(make([]string, 0, len(c.Links)), c.Links...),
+		FirstSeen: nullTime(c.FirstSeen),
+		Updated:   nullTime(c.Updated),
+		Feeds:     s.apiFeeds(threadPath(p.Slug, c.Number)),
+	}
+	if c.Parent != 0 {
+		parent := c.Parent
+		out.Parent = &parent
+	}
+	return out
+}
+
+func apiBlocks(blocks []model.Block) []apiBlock {
+	out := make([]apiBlock, 0, len(blocks))
+	for _, b := range blocks {
+		out = append(out, apiBlock{Kind: string(b.Kind), Text: b.Text})
+	}
+	return out
+}
+
+func nullString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}

@@ -1,0 +1,362 @@
+package web
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"html"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/newswire/newswire/feeds"
+	"github.com/newswire/newswire/internal/model"
+)
+
+// postsFeed serves /posts.{ext}: every post, newest first.
+func (s *Server) postsFeed(r *http.Request) (*document, error) {
+	name, ext, _ := splitFile(r.PathValue("file"))
+	if name != "posts" {
+		return nil, notFound("no such page")
+	}
+	f, err := feedFormat(ext)
+	if err != nil {
+		return nil, err
+	}
+	posts, err := s.store.ListPosts(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	feed := s.postListFeed(postsPath, s.title, s.abs("/"), posts)
+	feed.Subtitle = "Every post, newest first"
+	return s.renderFeed(f, postsPath, feed)
+}
+
+// commentsFeed serves /posts/{post}/comments.{ext}: a post's comments,
+// newest first.
+func (s *Server) commentsFeed(r *http.Request) (*document, error) {
+	name, ext, _ := splitFile(r.PathValue("file"))
+	if name != "comments" {
+		return nil, notFound("no such page")
+	}
+	f, err := feedFormat(ext)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.post(r.Context(), r.PathValue("post"))
+	if err != nil {
+		return nil, err
+	}
+	path := commentsPath(p.Slug)
+	feed := s.commentFeed(p, p.Comments, path, "Comments on "+p.Title, s.abs(postPath(p.Slug))+"#comments")
+	return s.renderFeed(f, path, feed)
+}
+
+// threadFeed serves /posts/{post}/threads/{n}.{ext}: comment n and every
+// reply below it, newest first.
+func (s *Server) threadFeed(r *http.Request) (*document, error) {
+	num, ext, ok := splitFile(r.PathValue("file"))
+	if !ok {
+		return nil, notFound("no such thread %q", num)
+	}
+	n, err := threadNumber(num)
+	if err != nil {
+		return nil, err
+	}
+	f, err := feedFormat(ext)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.post(r.Context(), r.PathValue("post"))
+	if err != nil {
+		return nil, err
+	}
+	thread, err := p.Thread(n)
+	if err != nil {
+		return nil, explain(err, "no such thread %d", n)
+	}
+	root, _ := p.Comment(n)
+	title := fmt.Sprintf("Thread of comment %d by %s on %s", n, authorName(root.Author), p.Title)
+	path := threadPath(p.Slug, n)
+	feed := s.commentFeed(p, thread, path, title, s.commentURL(p.Slug, n))
+	return s.renderFeed(f, path, feed)
+}
+
+// topicFeed serves /topics/{topic}.{ext}: the posts filed under a topic.
+func (s *Server) topicFeed(ctx context.Context, slug, ext string) (*document, error) {
+	f, err := feedFormat(ext)
+	if err != nil {
+		return nil, err
+	}
+	topic, posts, err := s.store.TopicPosts(ctx, slug)
+	if err != nil {
+		return nil, explain(err, "no such topic %q", slug)
+	}
+	path := topicPath(topic.Slug)
+	feed := s.postListFeed(path, s.title+": "+topic.Name, s.abs(path), posts)
+	feed.Subtitle = "Posts filed under " + topic.Name
+	feed.Categories = []feeds.Category{s.category(topic)}
+	return s.renderFeed(f, path, feed)
+}
+
+// post loads a full post, explaining an unknown slug to the client.
+func (s *Server) post(ctx context.Context, slug string) (*model.Post, error) {
+	p, err := s.store.Post(ctx, slug)
+	if err != nil {
+		return nil, explain(err, "no such post %q", slug)
+	}
+	return p, nil
+}
+
+// renderFeed renders feed, served at path, in format f.
+func (s *Server) renderFeed(f feeds.Format, path string, feed *feeds.Feed) (*document, error) {
+	feed.SelfURL = s.feedURL(path, f)
+	var buf bytes.Buffer
+	if err := feeds.Render(&buf, f, feed); err != nil {
+		return nil, fmt.Errorf("render %s feed %s: %w", f, path, err)
+	}
+	return &document{contentType: f.MediaType(), body: buf.Bytes(), modified: feed.Updated, kind: string(f)}, nil
+}
+
+// postListFeed builds a feed of posts (all posts, or a topic's).
+func (s *Server) postListFeed(path, title, htmlURL string, posts []model.Post) *feeds.Feed {
+	posts = slices.Clone(posts)
+	slices.SortStableFunc(posts, func(a, b model.Post) int { return b.Published.Compare(a.Published) })
+	feed := &feeds.Feed{
+		ID:      s.tagger.Feed(path),
+		Title:   title,
+		HTMLURL: htmlURL,
+		Author:  feeds.Person{Name: s.title},
+	}
+	for i := range posts {
+		feed.Entries = append(feed.Entries, s.postEntry(&posts[i]))
+	}
+	feed.Updated = latest(feed.Entries)
+	return feed
+}
+
+// postEntry is the feed entry of a post.
+func (s *Server) postEntry(p *model.Post) feeds.Entry {
+	page := s.abs(postPath(p.Slug))
+	comments := commentsPath(p.Slug)
+	e := feeds.Entry{
+		ID:          s.postID(p),
+		Title:       p.Title,
+		URL:         page,
+		Author:      feeds.Person{Name: p.Author},
+		Published:   p.Published,
+		Updated:     postUpdated(p),
+		ContentHTML: postHTML(p),
+		ContentText: postText(p),
+		Replies: &feeds.Replies{
+			Count:    commentCount(p),
+			AtomHref: s.feedURL(comments, feeds.Atom),
+			RSSHref:  s.feedURL(comments, feeds.RSS),
+			JSONHref: s.feedURL(comments, feeds.JSON),
+			HTMLHref: page + "#comments",
+		},
+	}
+	for _, t := range p.Topics {
+		e.Categories = append(e.Categories, s.category(t))
+	}
+	return e
+}
+
+// category is the feed category of a topic.
+func (s *Server) category(t model.Topic) feeds.Category {
+	return feeds.Category{Term: t.Slug, Label: t.Name, Scheme: s.abs(topicsPath)}
+}
+
+// commentFeed builds a feed of comments of p (all of them, or a thread).
+func (s *Server) commentFeed(p *model.Post, comments []model.Comment, path, title, htmlURL string) *feeds.Feed {
+	comments = slices.Clone(comments)
+	slices.SortFunc(comments, newestCommentFirst)
+	feed := &feeds.Feed{
+		ID:       s.tagger.Feed(path),
+		Title:    title,
+		Subtitle: "Reader comments on “" + p.Title + "”, newest first",
+		HTMLURL:  htmlURL,
+	}
+	for i := range comments {
+		feed.Entries = append(feed.Entries, s.commentEntry(p, &comments[i]))
+	}
+	feed.Updated = latest(feed.Entries)
+	if feed.Updated.IsZero() {
+		feed.Updated = postUpdated(p)
+	}
+	return feed
+}
+
+// newestCommentFirst orders comments by FirstSeen, then Number, descending.
+func newestCommentFirst(a, b model.Comment) int {
+	return cmp.Or(b.FirstSeen.Compare(a.FirstSeen), cmp.Compare(b.Number, a.Number))
+}
+
+// commentEntry is the feed entry of comment c of post p.
+func (s *Server) commentEntry(p *model.Post, c *model.Comment) feeds.Entry {
+	e := feeds.Entry{
+		ID:          s.commentID(p, c.Number),
+		Title:       commentTitle(p, c),
+		URL:         s.commentURL(p.Slug, c.Number),
+		Author:      feeds.Person{Name: authorName(c.Author)},
+		Published:   commentPublished(p, c),
+		Updated:     commentUpdated(p, c),
+		ContentHTML: joinNonEmpty([]string{feeds.BlocksHTML(c.Body), votesHTML(c.Votes)}, "\n"),
+		ContentText: joinText(feeds.BlocksText(c.Body), votesText(c.Votes)),
+		InReplyTo:   s.inReplyTo(p, c),
+	}
+	if n := p.Replies(c.Number); n > 0 {
+		thread := threadPath(p.Slug, c.Number)
+		e.Replies = &feeds.Replies{
+			Count:    n,
+			AtomHref: s.feedURL(thread, feeds.Atom),
+			RSSHref:  s.feedURL(thread, feeds.RSS),
+			JSONHref: s.feedURL(thread, feeds.JSON),
+			HTMLHref: s.commentURL(p.Slug, c.Number),
+		}
+	}
+	return e
+}
+
+// inReplyTo points a comment at its parent comment, or at the post for a
+// thread root.
+func (s *Server) inReplyTo(p *model.Post, c *model.Comment) *feeds.InReplyTo {
+	if c.Parent == 0 {
+		return &feeds.InReplyTo{Ref: s.postID(p), Href: s.abs(postPath(p.Slug))}
+	}
+	return &feeds.InReplyTo{Ref: s.commentID(p, c.Parent), Href: s.commentURL(p.Slug, c.Parent)}
+}
+
+// postID is the post's stored ID, or the one its slug mints.
+func (s *Server) postID(p *model.Post) string {
+	return cmp.Or(p.ID, s.tagger.Post(p.Slug))
+}
+
+// commentID is comment n's stored ID, or the one its number mints.
+func (s *Server) commentID(p *model.Post, n int) string {
+	if c, ok := p.Comment(n); ok && c.ID != "" {
+		return c.ID
+	}
+	return s.tagger.Comment(s.postID(p), n)
+}
+
+// commentTitle names a comment: "Comment 7 by A on Title" for a thread
+// root, "A replied to B (comment 7)" for a reply.
+func commentTitle(p *model.Post, c *model.Comment) string {
+	author := authorName(c.Author)
+	if c.Parent == 0 {
+		return fmt.Sprintf("Comment %d by %s on %s", c.Number, author, p.Title)
+	}
+	parent := fmt.Sprintf("comment %d", c.Parent)
+	if pc, ok := p.Comment(c.Parent); ok {
+		parent = authorName(pc.Author)
+	}
+	return fmt.Sprintf("%s replied to %s (comment %d)", author, parent, c.Number)
+}
+
+// authorName is a comment author's name, or "Anonymous".
+func authorName(name string) string {
+	return cmp.Or(strings.TrimSpace(name), "Anonymous")
+}
+
+// votesText is "N votes" for a comment with a known vote count.
+func votesText(votes *int) string {
+	switch {
+	case votes == nil:
+		return ""
+	case *votes == 1 || *votes == -1:
+		return fmt.Sprintf("%d vote", *votes)
+	default:
+		return fmt.Sprintf("%d votes", *votes)
+	}
+}
+
+// votesHTML is votesText as an HTML paragraph.
+func votesHTML(votes *int) string {
+	if votes == nil {
+		return ""
+	}
+	return `<p class="votes">` + html.EscapeString(votesText(votes)) + "</p>"
+}
+
+// postHTML is a post's body and sections, each section introduced by its
+// label as a heading.
+func postHTML(p *model.Post) string {
+	parts := []string{feeds.BlocksHTML(p.Body)}
+	for _, sec := range p.Sections {
+		if sec.Label != "" {
+			parts = append(parts, "<h3>"+html.EscapeString(sec.Label)+"</h3>")
+		}
+		parts = append(parts, feeds.BlocksHTML(sec.Body))
+	}
+	return joinNonEmpty(parts, "\n")
+}
+
+// postText is postHTML's plain-text form.
+func postText(p *model.Post) string {
+	parts := []string{feeds.BlocksText(p.Body)}
+	for _, sec := range p.Sections {
+		parts = append(parts, sec.Label, feeds.BlocksText(sec.Body))
+	}
+	return joinText(parts...)
+}
+
+// joinText joins the non-empty parts as paragraphs.
+func joinText(parts ...string) string { return joinNonEmpty(parts, "\n\n") }
+
+// joinNonEmpty joins the parts that are not blank with sep.
+func joinNonEmpty(parts []string, sep string) string {
+	kept := make([]string, 0, len(parts))
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, sep)
+}
+
+// commentCount is the number of comments on a post, loaded or counted.
+func commentCount(p *model.Post) int {
+	return max(len(p.Comments), p.CommentCount)
+}
+
+// postUpdated is when a post last changed.
+func postUpdated(p *model.Post) time.Time {
+	return latestTime(p.Published, p.FirstSeen, p.Updated)
+}
+
+// commentPublished is when a comment appeared (first seen), or the post's
+// date when unknown.
+func commentPublished(p *model.Post, c *model.Comment) time.Time {
+	if !c.FirstSeen.IsZero() {
+		return c.FirstSeen
+	}
+	return p.Published
+}
+
+// commentUpdated is when a comment last changed.
+func commentUpdated(p *model.Post, c *model.Comment) time.Time {
+	return latestTime(commentPublished(p, c), c.Updated)
+}
+
+// latest is the latest update among entries.
+func latest(entries []feeds.Entry) time.Time {
+	var t time.Time
+	for _, e := range entries {
+		t = latestTime(t, e.Published, e.Updated)
+	}
+	return t
+}
+
+// latestTime is the latest of ts (zero when all are zero).
+func latestTime(ts ...time.Time) time.Time {
+	var t time.Time
+	for _, u := range ts {
+		if u.After(t) {
+			t = u
+		}
+	}
+	return t
+}

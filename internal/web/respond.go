@@ -1,0 +1,103 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Content types of the non-feed documents.
+const (
+	htmlType = "text/html; charset=utf-8"
+	jsonType = "application/json; charset=utf-8"
+	opmlType = "text/x-opml; charset=utf-8"
+)
+
+// cacheControl lets readers and proxies reuse a response for a minute.
+const cacheControl = "public, max-age=60"
+
+// document is a fully rendered response body.
+type document struct {
+	contentType string
+	body        []byte
+	// modified is when the content last changed (zero if unknown); it is
+	// sent as Last-Modified.
+	modified time.Time
+	// kind names the representation ("atom", "html", …); it is part of
+	// the ETag so different formats never share one.
+	kind string
+}
+
+// etag returns the document's strong entity tag: the quoted first 16 hex
+// digits of the SHA-256 of its content type and body, plus its kind.
+func (d *document) etag() string {
+	h := sha256.New()
+	h.Write([]byte(d.contentType))
+	h.Write([]byte{0})
+	h.Write(d.body)
+	return `"` + hex.EncodeToString(h.Sum(nil))[:16] + "-" + d.kind + `"`
+}
+
+// writeDocument sends doc with its validators, answering 304 Not Modified
+// when the request's preconditions say the client's copy is current. HEAD
+// gets the same headers and no body.
+func writeDocument(w http.ResponseWriter, r *http.Request, doc *document) {
+	etag := doc.etag()
+	h := w.Header()
+	h.Set("ETag", etag)
+	if !doc.modified.IsZero() {
+		h.Set("Last-Modified", doc.modified.UTC().Format(http.TimeFormat))
+	}
+	h.Set("Cache-Control", cacheControl)
+	if notModified(r, etag, doc.modified) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Type", doc.contentType)
+	h.Set("Content-Length", strconv.Itoa(len(doc.body)))
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(doc.body) //nolint:errcheck // the client went away; nothing to do
+	}
+}
+
+// notModified evaluates If-None-Match (which takes precedence) and, when
+// it is absent, If-Modified-Since (RFC 9110 section 13.2.2).
+func notModified(r *http.Request, etag string, modified time.Time) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	if inm := r.Header.Values("If-None-Match"); len(inm) > 0 {
+		return etagListMatches(strings.Join(inm, ","), etag)
+	}
+	ims := r.Header.Get("If-Modified-Since")
+	if ims == "" || modified.IsZero() {
+		return false
+	}
+	since, err := http.ParseTime(ims)
+	if err != nil {
+		return false
+	}
+	return !modified.Truncate(time.Second).After(since)
+}
+
+// etagListMatches reports whether an If-None-Match list ("*" or entity
+// tags separated by commas) matches etag by weak comparison.
+func etagListMatches(list, etag string) bool {
+	for candidate := range strings.SplitSeq(list, ",") {
+		candidate = strings.TrimSpace(candidate)
+		if candidate == "*" || weakEqual(candidate, etag) {
+			return true
+		}
+	}
+	return false
+}
+
+// weakEqual compares two entity tags ignoring their W/ weakness markers.
+func weakEqual(a, b string) bool {
+	return strings.TrimPrefix(a, "W/") == strings.TrimPrefix(b, "W/")
+}

@@ -1,0 +1,117 @@
+// Package web serves newswire over HTTP: Atom, RSS and JSON Feed documents
+// for feed readers, an OPML subscription list, a small JSON API and plain
+// HTML pages with feed autodiscovery.
+//
+// URLs are a public contract (see routes). Every response is rendered to a
+// buffer first, so each carries a strong ETag and answers conditional GETs;
+// handlers return errors and one function (fail) maps them to statuses.
+package web
+
+import (
+	"cmp"
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/newswire/newswire/internal/model"
+)
+
+// Store is what the web layer reads.
+type Store interface {
+	// ListPosts returns every post, newest first (Published desc, ID),
+	// without Comments; CommentCount, Topics and Related are filled.
+	ListPosts(ctx context.Context) ([]model.Post, error)
+	// Post returns the full post with Comments (number order), Topics and
+	// Related; it wraps model.ErrNotFound for an unknown slug.
+	Post(ctx context.Context, slug string) (*model.Post, error)
+	// ListTopics returns every topic by name, with its Posts count.
+	ListTopics(ctx context.Context) ([]model.Topic, error)
+	// TopicPosts returns a topic and its posts, newest first, without
+	// comments; it wraps model.ErrNotFound for an unknown topic.
+	TopicPosts(ctx context.Context, slug string) (model.Topic, []model.Post, error)
+}
+
+// Config configures a Server.
+type Config struct {
+	// Store is where posts, comments and topics are read from.
+	Store Store
+	// BaseURL is the absolute URL the site is served under, such as
+	// "https://news.example.org"; a trailing slash is ignored.
+	BaseURL string
+	// Tagger mints the feeds' IDs; it must not change once feeds are out.
+	Tagger model.Tagger
+	// Logger receives access logs and errors; nil means slog.Default().
+	Logger *slog.Logger
+	// SiteTitle names the site in pages and feeds; "newswire" when empty.
+	SiteTitle string
+}
+
+// Server serves newswire's feeds, pages and API. Create it with NewServer.
+type Server struct {
+	store  Store
+	base   string
+	tagger model.Tagger
+	log    *slog.Logger
+	title  string
+}
+
+// NewServer returns a Server for cfg.
+func NewServer(cfg Config) *Server {
+	return &Server{
+		store:  cfg.Store,
+		base:   strings.TrimRight(cfg.BaseURL, "/"),
+		tagger: cfg.Tagger,
+		log:    cmp.Or(cfg.Logger, slog.Default()),
+		title:  cmp.Or(strings.TrimSpace(cfg.SiteTitle), "newswire"),
+	}
+}
+
+// handler produces a complete response body, or an error for fail to map.
+type handler func(r *http.Request) (*document, error)
+
+// route binds a ServeMux pattern to a handler.
+type route struct {
+	pattern string
+	handle  handler
+}
+
+// routes is the route table: the public URL contract in one place.
+// ServeMux wildcards match whole segments only, so "{name}.{ext}" files
+// are matched as {file} and split by the handlers. GET also answers HEAD.
+func (s *Server) routes() []route {
+	return []route{
+		{"GET /{$}", s.index},                              // HTML: posts, topics, threads
+		{"GET /opml", s.opml},                              // OPML 2.0 subscription list
+		{"GET /{file}", s.postsFeed},                       // /posts.{ext}
+		{"GET /posts/{file}", s.postPage},                  // /posts/{post} (HTML)
+		{"GET /posts/{post}/{file}", s.commentsFeed},       // /posts/{post}/comments.{ext}
+		{"GET /posts/{post}/threads/{file}", s.threadFeed}, // /posts/{post}/threads/{n}.{ext}
+		{"GET /topics/{file}", s.topic},                    // /topics/{topic} (HTML), /topics/{topic}.{ext}
+		{"GET /api/posts", s.apiPosts},                     // JSON list of posts
+		{"GET /api/posts/{post}", s.apiPost},               // JSON post with comments
+	}
+}
+
+// Handler returns the HTTP handler serving every route, with access
+// logging and panic recovery.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		mux.Handle(rt.pattern, s.serve(rt.handle))
+	}
+	return s.logRequests(s.recoverPanics(mux))
+}
+
+// serve adapts a handler to http.Handler: errors go to fail, documents
+// to writeDocument (which answers conditional requests).
+func (s *Server) serve(h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		doc, err := h(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		writeDocument(w, r, doc)
+	})
+}
