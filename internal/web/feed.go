@@ -322,9 +322,14 @@ func commentCount(p *model.Post) int {
 	return max(len(p.Comments), p.CommentCount)
 }
 
-// postUpdated is when a post last changed.
+// postUpdated is when a post last changed: the store's updated time, which
+// for a dated post not changed since is its date (not when it was first
+// seen), so feeds built from the same dump are the same everywhere.
 func postUpdated(p *model.Post) time.Time {
-	return latestTime(p.Published, p.FirstSeen, p.Updated)
+	if p.Updated.IsZero() {
+		return p.Published
+	}
+	return p.Updated
 }
 
 // commentPublished is when a comment appeared (first seen), or the post's

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/newswire/newswire/internal/ingest"
+	"github.com/newswire/newswire/internal/postfile"
+	"github.com/newswire/newswire/internal/thread"
+	"github.com/newswire/newswire/internal/web"
+	"github.com/newswire/newswire/store"
+)
+
+// runIngest ingests the paths once and prints a line per file.
+func runIngest(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := newFlagSet("ingest", &cfg, stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: newswire ingest [flags] PATH...")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args, env); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return errUsage
+	}
+	logger, err := cfg.logger(stderr)
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	in := newIngester(db, &cfg, nil)
+	failed := 0
+	err = in.Paths(ctx, fs.Args(), func(r ingest.FileResult) {
+		if r.Err != nil {
+			failed++
+		}
+		fmt.Fprintln(stdout, r.Summary())
+	})
+	if err != nil {
+		logger.Debug("ingest finished with errors", "failed", failed, "err", err)
+		return fmt.Errorf("%d input(s) failed", failed)
+	}
+	return nil
+}
+
+// runServe ingests the seed directory, then serves HTTP until ctx is done,
+// rescanning the seeds on SIGHUP and every --rescan.
+func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
+	var cfg config
+	fs := newFlagSet("serve", &cfg, stderr)
+	fs.StringVar(&cfg.Seeds, "seeds", "", "directory of post dumps to ingest at start, on SIGHUP and every --rescan")
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.DurationVar(&cfg.Rescan, "rescan", 5*time.Minute, "how often to rescan --seeds (0 turns it off)")
+	if err := parseFlags(fs, args, env); err != nil {
+		return err
+	}
+	logger, err := cfg.logger(stderr)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close()
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://" + ln.Addr().String()
+	}
+	tagger, err := cfg.tagger()
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	in := newIngester(db, &cfg, logger)
+	scan := func(why string) { scanSeeds(ctx, in, cfg.Seeds, why, logger) }
+	scan("start")
+	go rescanLoop(ctx, cfg.Rescan, scan)
+
+	srv := &http.Server{
+		Handler: web.NewServer(web.Config{Store: db, BaseURL: cfg.BaseURL, Tagger: tagger,
+			Logger: logger, SiteTitle: "newswire"}).Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	return serveUntilDone(ctx, srv, ln, logger)
+}
+
+// openStore opens the configured database.
+func openStore(ctx context.Context, cfg *config) (*store.DB, error) {
+	tagger, err := cfg.tagger()
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, cfg.DB, store.Options{Tagger: tagger})
+}
+
+// newIngester wires the post-dump pipeline: parse, thread, store.
+func newIngester(db *store.DB, cfg *config, logger *slog.Logger) *ingest.Ingester {
+	return &ingest.Ingester{Store: db, Parse: postfile.Parse, Resolve: thread.Resolve,
+		MaxFileSize: cfg.MaxFileSize, Logger: logger}
+}
+
+// scanSeeds ingests the seed directory, logging each failure; it never
+// stops the daemon.
+func scanSeeds(ctx context.Context, in *ingest.Ingester, dir, why string, logger *slog.Logger) {
+	if dir == "" {
+		return
+	}
+	failed, total := 0, 0
+	err := in.Paths(ctx, []string{dir}, func(r ingest.FileResult) {
+		total++
+		if r.Err != nil {
+			failed++
+			logger.Error("ingest failed", "file", r.Path, "err", r.Err)
+		}
+	})
+	logger.Info("scanned seeds", "dir", dir, "reason", why, "files", total, "failed", failed,
+		"ok", err == nil)
+}
+
+// rescanLoop calls scan on SIGHUP and every interval until ctx is done.
+func rescanLoop(ctx context.Context, interval time.Duration, scan func(why string)) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	var tick <-chan time.Time
+	if interval > 0 {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			scan("SIGHUP")
+		case <-tick:
+			scan("interval")
+		}
+	}
+}
+
+// serveUntilDone serves on ln until ctx is done, then shuts down cleanly,
+// letting requests in flight finish for up to ten seconds.
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, logger *slog.Logger) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	logger.Info("listening", "addr", ln.Addr().String(), "url", "http://"+ln.Addr().String()+"/")
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
