@@ -29,7 +29,9 @@ const timeLayout = "2006-01-02T15:04:05.000000000Z"
 
 // Options configures a DB.
 type Options struct {
-	// Tagger mints IDs for new posts, comments and items.
+	// Tagger mints IDs for new posts, comments and items. It is recorded
+	// when the database is created; an existing database keeps the tagger
+	// it was created with (see DB.Tagger), so IDs never change.
 	Tagger model.Tagger
 	// Now is the clock; nil means time.Now. Every stored "now" comes from it.
 	Now func() time.Time
@@ -44,6 +46,8 @@ type DB struct {
 	read   *sql.DB // reads
 	tagger model.Tagger
 	now    func() time.Time
+	// taggerChanged: Options.Tagger differed from the recorded one.
+	taggerChanged bool
 }
 
 // Open opens (creating if needed) the database file at path and brings its
@@ -73,6 +77,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.now = time.Now
 	}
 	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := db.pinTagger(ctx, opts.Tagger); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}

@@ -39,7 +39,7 @@ func runIngest(ctx context.Context, args, env []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, &cfg)
+	db, err := openStore(ctx, &cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -79,18 +79,14 @@ func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	defer ln.Close()
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = "http://" + ln.Addr().String()
-	}
-	tagger, err := cfg.tagger()
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, &cfg)
+	db, err := openStore(ctx, &cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://" + ln.Addr().String()
+	}
 
 	in := newIngester(db, &cfg, logger)
 	scan := func(why string) { scanSeeds(ctx, in, cfg.Seeds, why, logger) }
@@ -98,7 +94,7 @@ func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
 	go rescanLoop(ctx, cfg.Rescan, scan)
 
 	srv := &http.Server{
-		Handler: web.NewServer(web.Config{Store: db, BaseURL: cfg.BaseURL, Tagger: tagger,
+		Handler: web.NewServer(web.Config{Store: db, BaseURL: cfg.BaseURL, Tagger: db.Tagger(),
 			Logger: logger, SiteTitle: "newswire"}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
@@ -106,13 +102,24 @@ func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
 	return serveUntilDone(ctx, srv, ln, logger)
 }
 
-// openStore opens the configured database.
-func openStore(ctx context.Context, cfg *config) (*store.DB, error) {
+// openStore opens the configured database. The tag: authority and date
+// come from the configuration for a new database; an existing one keeps
+// those it was created with, and a differing configuration is logged.
+func openStore(ctx context.Context, cfg *config, logger *slog.Logger) (*store.DB, error) {
 	tagger, err := cfg.tagger()
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, cfg.DB, store.Options{Tagger: tagger})
+	db, err := store.Open(ctx, cfg.DB, store.Options{Tagger: tagger})
+	if err != nil {
+		return nil, err
+	}
+	if db.TaggerChanged() {
+		logger.Warn("database keeps the tag: authority and date it was created with",
+			"db", cfg.DB, "authority", db.Tagger().Authority, "date", db.Tagger().Date,
+			"configured_authority", tagger.Authority, "configured_date", tagger.Date)
+	}
+	return db, nil
 }
 
 // newIngester wires the post-dump pipeline: parse, thread, store.
