@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -242,6 +245,11 @@ func checkFeed(t *testing.T, d *daemon, dir, path, ext, schema string, entries i
 	if ext == "atom" {
 		feedcheck.Jing(t, schema, file)
 	}
+	if ext != "json" {
+		if n := newsboatItems(t, d.base+path, dir); n != entries {
+			t.Errorf("newsboat read %d items, want %d", n, entries)
+		}
+	}
 	if ext == "json" && !feedcheck.FeedparserReadsJSON(t) {
 		// Debian's feedparser (6.0) has no JSON Feed reader: check the
 		// JSON Feed 1.1 rules directly instead.
@@ -377,5 +385,109 @@ func TestUsageAndEnv(t *testing.T) {
 	}
 	if err := run(ctx, []string{"ingest", dir}, []string{"NEWSWIRE_TAG_DATE=yesterday"}, &out, &errb); err == nil {
 		t.Error("a bad NEWSWIRE_TAG_DATE was accepted")
+	}
+}
+
+// newsboatItems has newsboat fetch one feed non-interactively into a cache
+// of its own and returns how many items it stored. (newsboat exits 0 even
+// when a fetch fails, so the cache is what tells.)
+func newsboatItems(t *testing.T, url, dir string) int {
+	t.Helper()
+	bin, err := exec.LookPath("newsboat")
+	if err != nil {
+		feedcheck.Missing(t, "newsboat not installed: %v", err)
+	}
+	home, err := os.MkdirTemp(dir, "newsboat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	urls, cache := filepath.Join(home, "urls"), filepath.Join(home, "cache.db")
+	if err := os.WriteFile(urls, []byte(url+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-u", urls, "-c", cache, "-C", os.DevNull, "-x", "reload")
+	cmd.Env = append(os.Environ(), "HOME="+home)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("newsboat: %v\n%s", err, out)
+	}
+	db, err := sql.Open("sqlite", cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM rss_item WHERE title != ''`).Scan(&n); err != nil {
+		t.Fatalf("newsboat cache: %v", err)
+	}
+	return n
+}
+
+// bigDump is a WordPress-style dump with n comments, every third one a
+// reply to an earlier commenter.
+func bigDump(n int) []byte {
+	var b strings.Builder
+	b.WriteString("A Post With Very Many Comments\n\nThe body.\n\nFILED UNDER: Testing, , Load\nTest Author\nAbout Test Author\nA bio.\n\nComments\n\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "  %d. reader %d says:\n\n", i, i%97)
+		if i%3 == 0 {
+			fmt.Fprintf(&b, "    @reader %d: I reply to you, number %d.\n\n", (i-1)%97, i)
+		} else {
+			fmt.Fprintf(&b, "    Comment number %d has something to say.\n\n", i)
+		}
+		if i%2 == 0 {
+			fmt.Fprintf(&b, "    %d\n", i%50)
+		}
+	}
+	return []byte(b.String())
+}
+
+// TestIngestBadInputs: each bad file gets a clear error naming it; the good
+// ones, including a post with 10,000 comments, still go in.
+func TestIngestBadInputs(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string][]byte{
+		"01_empty.txt":        nil,
+		"02_nul.txt":          []byte("A Title\n\nBody with a \x00 NUL byte.\n"),
+		"03_binary.txt":       {0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d},
+		"04_latin1.txt":       []byte("Caf\xe9 Title\n\nBody.\n"),
+		"05_too_big.txt":      append([]byte("Big Title\n\n"), bytes.Repeat([]byte("word "), 4000)...),
+		"06_no_title.txt":     []byte("\n\n  1. Someone says:\n\n    Hello.\n"),
+		"07_empty_marker.txt": []byte("Title Here\n\nBody.\n\nComments\n\n  1. Someone says:\n\n  2. Other says:\n\n    Text.\n"),
+		"08_many.txt":         bigDump(10000),
+		"09_good.txt":         []byte("A Good Title\n\nA body paragraph.\n"),
+	}
+	for name, data := range files {
+		os.WriteFile(filepath.Join(dir, name), data, 0o644)
+	}
+	db := filepath.Join(t.TempDir(), "n.db")
+	var out, errb bytes.Buffer
+	err := run(context.Background(), []string{"ingest", "--db", db, "--max-file-size", "16384", dir}, nil, &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "8 input(s) failed") {
+		t.Errorf("err = %v, want 8 failed inputs (7 bad, 1 over the cap)", err)
+	}
+	lines := nonEmptyLines(out.String())
+	if len(lines) != len(files) {
+		t.Fatalf("%d lines for %d files:\n%s", len(lines), len(files), out.String())
+	}
+	for i, name := range []string{"01_", "02_", "03_", "04_", "05_", "06_", "07_"} {
+		if !strings.Contains(lines[i], name) || !strings.Contains(lines[i], "error") {
+			t.Errorf("line %d = %q, want an error naming %s", i, lines[i], name)
+		}
+	}
+	for _, want := range []string{"empty", "NUL", "UTF-8", "cap", "title", "no body"} {
+		if !strings.Contains(strings.ToLower(out.String()), strings.ToLower(want)) {
+			t.Errorf("no error mentions %q:\n%s", want, out.String())
+		}
+	}
+	// --max-file-size was 16 KiB: the 10,000-comment post exceeds it.
+	if !strings.Contains(lines[7], "08_many.txt") {
+		t.Fatalf("line 7 = %q", lines[7])
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"ingest", "--db", db, filepath.Join(dir, "08_many.txt")}, nil, &out, &errb); err != nil {
+		t.Fatalf("10,000 comments: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "comments: 10000 new") {
+		t.Errorf("10,000 comments: %s", out.String())
 	}
 }
