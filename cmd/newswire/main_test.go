@@ -21,25 +21,6 @@ import (
 	"github.com/newswire/newswire/internal/feedcheck"
 )
 
-// sharedDir finds ../shared beside the repository (or above the working
-// directory). Without it the test fails under CI and is skipped otherwise.
-func sharedDir(t *testing.T, sub string) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		p := filepath.Join(dir, "shared", sub)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			feedcheck.Missing(t, "no shared/%s above the working directory", sub)
-			return ""
-		}
-		dir = parent
-	}
-}
-
 // logWatcher is the daemon's stderr in tests: it keeps the log and
 // announces the address from the "listening" line.
 type logWatcher struct {
@@ -158,7 +139,7 @@ func opmlFeeds(t *testing.T, doc []byte) []string {
 // /opml, in all three formats, plus thread feeds, with jing, xmllint and
 // Python's feedparser.
 func TestConformance(t *testing.T) {
-	seeds := sharedDir(t, "seeds")
+	seeds := feedcheck.SharedPath(t, "seeds")
 	schema := feedcheck.SchemaPath(t)
 	d := startDaemon(t, "--db", filepath.Join(t.TempDir(), "n.db"), "--seeds", seeds)
 
@@ -262,7 +243,7 @@ func checkFeed(t *testing.T, d *daemon, dir, path, ext, schema string, entries i
 // TestSameFeedsFromFreshDatabases ingests the dated seed into two fresh
 // databases at different times: the feeds must be byte-identical.
 func TestSameFeedsFromFreshDatabases(t *testing.T) {
-	seed, err := filepath.Glob(filepath.Join(sharedDir(t, "seeds"), "000_*.txt"))
+	seed, err := filepath.Glob(filepath.Join(feedcheck.SharedPath(t, "seeds"), "000_*.txt"))
 	if err != nil || len(seed) != 1 {
 		t.Fatalf("dated seed: %v %v", seed, err)
 	}
@@ -310,7 +291,7 @@ func atomIDs(t *testing.T, doc []byte) []string {
 // TestIngestCommand: one line per file, unchanged on the second run, a
 // non-zero exit when a file fails while the others still go in.
 func TestIngestCommand(t *testing.T) {
-	seeds := sharedDir(t, "seeds")
+	seeds := feedcheck.SharedPath(t, "seeds")
 	db := filepath.Join(t.TempDir(), "n.db")
 	ctx := context.Background()
 	var out, errb bytes.Buffer
@@ -489,5 +470,43 @@ func TestIngestBadInputs(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "comments: 10000 new") {
 		t.Errorf("10,000 comments: %s", out.String())
+	}
+}
+
+// TestIngestNewerDump: a newer dump of a post adds only its new comments,
+// and an edited comment is updated in place.
+func TestIngestNewerDump(t *testing.T) {
+	seed, _ := filepath.Glob(filepath.Join(feedcheck.SharedPath(t, "seeds"), "004_*.txt"))
+	if len(seed) != 1 {
+		t.Fatalf("WordPress seed: %v", seed)
+	}
+	orig, err := os.ReadFile(seed[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, db := t.TempDir(), filepath.Join(t.TempDir(), "n.db")
+	file := filepath.Join(dir, "post.txt")
+	ingestOnce := func(data []byte) string {
+		t.Helper()
+		if err := os.WriteFile(file, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var out, errb bytes.Buffer
+		if err := run(context.Background(), []string{"ingest", "--db", db, file}, nil, &out, &errb); err != nil {
+			t.Fatalf("ingest: %v\n%s", err, out.String())
+		}
+		return out.String()
+	}
+	ingestOnce(orig)
+	more := append(append([]byte{}, orig...), "\n  39. Andy says:\n\n    @Matt: From the inspector general's report.\n\n    3\n"...)
+	if got := ingestOnce(more); !strings.Contains(got, "updated; comments: 1 new, 0 updated, 38 unchanged") {
+		t.Errorf("newer dump: %s", got)
+	}
+	edited := bytes.Replace(more, []byte("Where do you know all this from?"), []byte("Where did you read all this?"), 1)
+	if got := ingestOnce(edited); !strings.Contains(got, "comments: 0 new, 1 updated, 38 unchanged") {
+		t.Errorf("edited dump: %s", got)
+	}
+	if got := ingestOnce(edited); !strings.Contains(got, "unchanged; comments: 0 new, 0 updated, 39 unchanged") {
+		t.Errorf("same dump again: %s", got)
 	}
 }

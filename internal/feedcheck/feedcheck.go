@@ -24,7 +24,7 @@ const SchemaEnv = "NEWSWIRE_ATOM_SCHEMA"
 
 // schemaRel is where the grammar lives relative to a directory above the
 // working directory (the repository's parent holds shared/).
-var schemaRel = filepath.Join("shared", "schema", "atom.rnc")
+var schemaRel = filepath.Join("schema", "atom.rnc")
 
 // Python is the interpreter that has feedparser (Debian's python3-feedparser).
 const Python = "/usr/bin/python3"
@@ -40,9 +40,7 @@ func Missing(t testing.TB, format string, args ...any) {
 }
 
 // SchemaPath finds the Atom RELAX NG grammar: $NEWSWIRE_ATOM_SCHEMA if set,
-// or else shared/schema/atom.rnc in the working directory or the nearest
-// directory above it. The test is skipped (failed under CI) if it is not
-// found.
+// or else shared/schema/atom.rnc found by SharedPath.
 func SchemaPath(t testing.TB) string {
 	t.Helper()
 	if p := os.Getenv(SchemaEnv); p != "" {
@@ -51,23 +49,39 @@ func SchemaPath(t testing.TB) string {
 		}
 		return p
 	}
+	return SharedPath(t, schemaRel)
+}
+
+// SharedPath finds shared/rel (the shared material checked out beside the
+// repository) with FindShared. The test is skipped (failed under CI) if it
+// is not found.
+func SharedPath(t testing.TB, rel string) string {
+	t.Helper()
+	p := FindShared(rel)
+	if p == "" {
+		Missing(t, "no shared/%s above the working directory", rel)
+	}
+	return p
+}
+
+// FindShared returns the path of shared/rel in the working directory or the
+// nearest directory above it, or "" if there is none.
+func FindShared(rel string) string {
 	dir, err := os.Getwd()
 	if err != nil {
-		t.Fatalf("feedcheck: %v", err)
+		return ""
 	}
 	for {
-		p := filepath.Join(dir, schemaRel)
+		p := filepath.Join(dir, "shared", rel)
 		if _, err := os.Stat(p); err == nil {
 			return p
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			break
+			return ""
 		}
 		dir = parent
 	}
-	Missing(t, "no %s above the working directory", schemaRel)
-	return ""
 }
 
 // lookTool returns the path of an executable, or calls Missing.

@@ -7,11 +7,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/newswire/newswire/internal/feedcheck"
+
 	"github.com/newswire/newswire/internal/model"
 )
 
 func FuzzParse(f *testing.F) {
-	if dir := findSeedDir(); dir != "" {
+	if dir := feedcheck.FindShared("seeds"); dir != "" {
 		for _, name := range []string{bloggerSeed, wordpressSeed} {
 			if data, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
 				f.Add(data)

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/newswire/newswire/internal/feedcheck"
+
 	"github.com/newswire/newswire/internal/model"
 	"github.com/newswire/newswire/internal/postfile"
 )
@@ -47,7 +49,7 @@ func checkResolved(t *testing.T, p *model.Post) {
 }
 
 func FuzzResolve(f *testing.F) {
-	if dir := findSeedDir(); dir != "" {
+	if dir := feedcheck.FindShared("seeds"); dir != "" {
 		for _, name := range []string{bloggerSeed, wordpressSeed} {
 			if data, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
 				f.Add(data)
