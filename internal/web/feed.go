@@ -291,7 +291,32 @@ func postHTML(p *model.Post) string {
 		}
 		parts = append(parts, feeds.BlocksHTML(sec.Body))
 	}
+	parts = append(parts, relatedListHTML(p.Related))
 	return joinNonEmpty(parts, "\n")
+}
+
+// relatedListHTML lists the "More News" coverage a post points at, each
+// headline linked when its URL is known and followed by its outlet.
+func relatedListHTML(items []model.RelatedItem) string {
+	var b strings.Builder
+	for _, it := range items {
+		if it.Kind != model.RelatedList {
+			continue
+		}
+		title := html.EscapeString(it.Title)
+		if it.URL != "" {
+			title = `<a href="` + html.EscapeString(it.URL) + `">` + title + "</a>"
+		}
+		b.WriteString("<li>" + title)
+		if it.Outlet != "" {
+			b.WriteString(" — " + html.EscapeString(it.Outlet))
+		}
+		b.WriteString("</li>\n")
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return "<h3>More news</h3>\n<ul>\n" + b.String() + "</ul>"
 }
 
 // postText is postHTML's plain-text form.
@@ -299,6 +324,15 @@ func postText(p *model.Post) string {
 	parts := []string{feeds.BlocksText(p.Body)}
 	for _, sec := range p.Sections {
 		parts = append(parts, sec.Label, feeds.BlocksText(sec.Body))
+	}
+	var related []string
+	for _, it := range p.Related {
+		if it.Kind == model.RelatedList {
+			related = append(related, "- "+joinNonEmpty([]string{it.Title, it.Outlet, it.URL}, " — "))
+		}
+	}
+	if len(related) > 0 {
+		parts = append(parts, "More news\n"+strings.Join(related, "\n"))
 	}
 	return joinText(parts...)
 }

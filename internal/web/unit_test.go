@@ -70,6 +70,11 @@ func TestPostEntry(t *testing.T) {
 	if !strings.Contains(e.ContentHTML, "<h3>Update #1</h3>") || !strings.Contains(e.ContentHTML, "<blockquote>") {
 		t.Errorf("content lacks the section heading or quote: %s", e.ContentHTML)
 	}
+	if !strings.Contains(e.ContentHTML, "<li>What the budget means — Weekly News</li>") ||
+		strings.Contains(e.ContentHTML, "Senate Passes Budget") ||
+		!strings.Contains(e.ContentText, "- What the budget means — Weekly News") {
+		t.Errorf("content lacks the More news list (and only it): %s\n%s", e.ContentHTML, e.ContentText)
+	}
 	want := feeds.Category{Term: "budget", Label: "Budget", Scheme: testBase + "/topics/"}
 	if len(e.Categories) != 2 || e.Categories[0] != want {
 		t.Errorf("categories %+v, want first %+v", e.Categories, want)
