@@ -90,8 +90,13 @@ func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
 
 	in := newIngester(db, &cfg, logger)
 	scan := func(why string) { scanSeeds(ctx, in, cfg.Seeds, why, logger) }
+	// Register for SIGHUP before the first scan, so a SIGHUP sent once the
+	// daemon has said it is listening is never lost (or fatal).
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	scan("start")
-	go rescanLoop(ctx, cfg.Rescan, scan)
+	go rescanLoop(ctx, cfg.Rescan, hup, scan)
 
 	srv := &http.Server{
 		Handler: web.NewServer(web.Config{Store: db, BaseURL: cfg.BaseURL, Tagger: db.Tagger(),
@@ -146,11 +151,9 @@ func scanSeeds(ctx context.Context, in *ingest.Ingester, dir, why string, logger
 		"ok", err == nil)
 }
 
-// rescanLoop calls scan on SIGHUP and every interval until ctx is done.
-func rescanLoop(ctx context.Context, interval time.Duration, scan func(why string)) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
+// rescanLoop calls scan on each signal from hup and every interval until
+// ctx is done.
+func rescanLoop(ctx context.Context, interval time.Duration, hup <-chan os.Signal, scan func(why string)) {
 	var tick <-chan time.Time
 	if interval > 0 {
 		t := time.NewTicker(interval)

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -509,4 +510,39 @@ func TestIngestNewerDump(t *testing.T) {
 	if got := ingestOnce(edited); !strings.Contains(got, "unchanged; comments: 0 new, 0 updated, 39 unchanged") {
 		t.Errorf("same dump again: %s", got)
 	}
+}
+
+// waitForPosts polls /api/posts until it lists n posts.
+func waitForPosts(t *testing.T, d *daemon, n int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		_, body := d.get(t, "/api/posts")
+		if strings.Count(string(body), `"comment_count"`) == n {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("never saw %d posts:\n%s", n, d.log)
+}
+
+// TestRescan: the seed directory is read again on SIGHUP and every --rescan.
+func TestRescan(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "1.txt"), []byte("First Post\n\nBody.\n"), 0o644)
+	d := startDaemon(t, "--db", filepath.Join(t.TempDir(), "n.db"), "--seeds", dir)
+	waitForPosts(t, d, 1)
+	os.WriteFile(filepath.Join(dir, "2.txt"), []byte("Second Post\n\nBody.\n"), 0o644)
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitForPosts(t, d, 2)
+	if !strings.Contains(d.log.String(), "reason=SIGHUP") {
+		t.Errorf("no SIGHUP scan logged:\n%s", d.log)
+	}
+
+	dir2 := t.TempDir()
+	d2 := startDaemon(t, "--db", filepath.Join(t.TempDir(), "m.db"), "--seeds", dir2, "--rescan", "100ms")
+	os.WriteFile(filepath.Join(dir2, "3.txt"), []byte("Third Post\n\nBody.\n"), 0o644)
+	waitForPosts(t, d2, 1)
 }
