@@ -1,0 +1,46 @@
+// Command newswire-bench measures newswire: story deduplication quality on
+// labelled headlines, and ingest and clustering speed at scale.
+//
+//	newswire-bench dedup --csv ../shared/data/uci-news-dev.csv
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, errUsage) {
+			fmt.Fprintln(os.Stderr, "newswire-bench:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+const usage = `usage: newswire-bench <command> [flags]
+
+commands:
+  dedup   cluster labelled headlines (UCI News Aggregator CSV) and score the stories
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	switch args[0] {
+	case "dedup":
+		return runDedup(ctx, args[1:], stdout, stderr)
+	}
+	fmt.Fprint(stderr, usage)
+	return errUsage
+}

@@ -1,0 +1,583 @@
+// Package dedup groups coverage from many outlets into stories, cheapest
+// evidence first:
+//
+//  1. the same article: the same canonical URL, the same GUID from the same
+//     source, or the same outlet with the same normalised headline;
+//  2. the same text syndicated: near-identical headline and summary, by a
+//     64-bit SimHash within MaxSimHashDistance bits;
+//  3. the same event in different words: TF-IDF cosine between the item
+//     and a story's centroid, weighted toward rare terms, within a time
+//     window around the story's activity.
+//
+// Items are assigned one at a time as they arrive. Candidates come from
+// indexes (exact keys, SimHash bands, an inverted index of terms that are
+// pruned as they leave the window), never from comparing every pair, so the
+// cost per item stays close to constant. When an item ties two stories
+// together strongly enough they merge: the older story's ID survives.
+package dedup
+
+import (
+	"hash/fnv"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/newswire/newswire/internal/model"
+)
+
+// Config holds the clustering thresholds. Zero fields take the defaults.
+type Config struct {
+	// Window is how far from a story's activity an item may be and still
+	// join it by similarity (layers 2 and 3).
+	Window time.Duration
+	// JoinThreshold is the cosine similarity between an item and a story
+	// centroid at which the item joins the story (layer 3).
+	JoinThreshold float64
+	// MergeThreshold is the similarity at which an item that joined one
+	// story also pulls a second story into it.
+	MergeThreshold float64
+	// MaxSimHashDistance is how many bits two fingerprints may differ by
+	// and still count as the same text (layer 2); at most 3 (the index
+	// relies on it).
+	MaxSimHashDistance int
+	// MinSimHashWords is the fewest words a text needs for layer 2; short
+	// headlines alone are left to layer 3.
+	MinSimHashWords int
+	// MaxTermShare skips, when looking for candidates, terms carried by
+	// more than this share of all items seen (they select nothing).
+	MaxTermShare float64
+	// MaxCentroidTerms bounds a story's centroid to its heaviest terms.
+	MaxCentroidTerms int
+	// MinSharedTerms is how many terms an item must share with a story to
+	// join it by similarity.
+	MinSharedTerms int
+	// MaxPostings bounds how many of a term's most recent items are looked
+	// at when gathering candidates.
+	MaxPostings int
+	// Background holds document frequencies from a reference corpus, so
+	// term weights are sensible before many items have been seen.
+	Background *Background
+}
+
+// Background is a table of document frequencies from a reference corpus.
+type Background struct {
+	Docs int
+	DF   map[string]int
+}
+
+// DefaultConfig is tuned on the first half of the UCI News Aggregator
+// sample (see cmd/newswire-bench).
+var DefaultConfig = Config{
+	Window:             72 * time.Hour,
+	JoinThreshold:      0.15,
+	MergeThreshold:     0.30,
+	MaxSimHashDistance: 3,
+	MinSimHashWords:    10,
+	MaxTermShare:       0.05,
+	MaxCentroidTerms:   48,
+	MinSharedTerms:     2,
+	MaxPostings:        256,
+}
+
+func (c Config) withDefaults() Config {
+	d := DefaultConfig
+	if c.Window > 0 {
+		d.Window = c.Window
+	}
+	if c.JoinThreshold > 0 {
+		d.JoinThreshold = c.JoinThreshold
+	}
+	if c.MergeThreshold > 0 {
+		d.MergeThreshold = c.MergeThreshold
+	}
+	if c.MaxSimHashDistance > 0 {
+		d.MaxSimHashDistance = min(c.MaxSimHashDistance, 3)
+	}
+	if c.MinSimHashWords > 0 {
+		d.MinSimHashWords = c.MinSimHashWords
+	}
+	if c.MaxTermShare > 0 {
+		d.MaxTermShare = c.MaxTermShare
+	}
+	if c.MaxCentroidTerms > 0 {
+		d.MaxCentroidTerms = c.MaxCentroidTerms
+	}
+	if c.MinSharedTerms > 0 {
+		d.MinSharedTerms = c.MinSharedTerms
+	}
+	if c.MaxPostings > 0 {
+		d.MaxPostings = c.MaxPostings
+	}
+	if c.Background != nil {
+		d.Background = c.Background
+	}
+	return d
+}
+
+// Input is what clustering needs to know of an item.
+type Input struct {
+	// NewStoryID is the ID the item's story gets if the item starts one.
+	NewStoryID   string
+	SourceKey    string
+	GUID         string
+	CanonicalURL string
+	Outlet       string
+	Title        string
+	Summary      string
+	URLWords     []string
+	Time         time.Time
+}
+
+// Decision is where an item went and why.
+type Decision struct {
+	StoryID string
+	New     bool // the item started StoryID
+	Reason  model.Reason
+	Score   float64
+	// Merged lists stories folded into StoryID by this item; they should
+	// redirect to it.
+	Merged []string
+}
+
+// Clusterer assigns items to stories incrementally. It is not safe for
+// concurrent use.
+type Clusterer struct {
+	cfg      Config
+	terms    map[string]int32 // term → term number
+	df       []int32          // items carrying each term
+	bgDF     []int            // background frequency of each term
+	docs     int
+	stories  []*story
+	byID     map[string]int32
+	keys     map[uint64]int32   // exact-match keys → story
+	bands    map[uint32][]int32 // SimHash band → items
+	postings [][]int32          // term → items, oldest first
+	items    []item
+}
+
+type item struct {
+	story int32
+	unix  int64
+	hash  uint64 // SimHash; 0 when too short
+}
+
+type story struct {
+	id        string
+	parent    int32 // self unless merged into another story
+	first     int64
+	last      int64
+	centroid  map[int32]float64
+	norm2     float64
+	size      int
+	lastPrune int // size when the centroid was last pruned
+}
+
+// New returns an empty Clusterer.
+func New(cfg Config) *Clusterer {
+	return &Clusterer{
+		cfg:   cfg.withDefaults(),
+		terms: map[string]int32{},
+		byID:  map[string]int32{},
+		keys:  map[uint64]int32{},
+		bands: map[uint32][]int32{},
+	}
+}
+
+// Stories is the number of live (unmerged) stories.
+func (c *Clusterer) Stories() int {
+	n := 0
+	for i, s := range c.stories {
+		if s.parent == int32(i) {
+			n++
+		}
+	}
+	return n
+}
+
+// Assign places an item in a story, starting one if nothing matches.
+func (c *Clusterer) Assign(in Input) Decision {
+	f := c.features(in)
+	if s, reason, ok := c.exactMatch(in, f); ok {
+		return c.join(s, f, reason, 1)
+	}
+	if s, ok := c.syndicated(f); ok {
+		return c.join(s, f, model.ReasonSyndicated, 1)
+	}
+	best, score, second, score2 := c.similar(f)
+	if best >= 0 && score >= c.cfg.JoinThreshold {
+		d := c.join(best, f, model.ReasonSameEvent, score)
+		if second >= 0 && score2 >= c.cfg.MergeThreshold {
+			d = c.merge(d, best, second)
+		}
+		return d
+	}
+	return c.start(in.NewStoryID, f)
+}
+
+// Restore adds an item already assigned to storyID (when rebuilding the
+// index from the store), creating the story if needed.
+func (c *Clusterer) Restore(in Input, storyID string) {
+	f := c.features(in)
+	s, ok := c.byID[storyID]
+	if !ok {
+		c.start(storyID, f)
+		return
+	}
+	c.join(c.root(s), f, model.ReasonFirst, 1)
+}
+
+// Alias records that story from was merged into story into (restore).
+func (c *Clusterer) Alias(from, into string) {
+	f, okf := c.byID[from]
+	t, okt := c.byID[into]
+	if okf && okt && c.root(f) != c.root(t) {
+		c.absorb(c.root(t), c.root(f))
+	}
+}
+
+// features is an item prepared for matching.
+type features struct {
+	in    Input
+	unix  int64
+	vec   map[int32]float64 // unit TF-IDF vector
+	hash  uint64
+	keys  []uint64
+	terms []int32
+}
+
+func (c *Clusterer) features(in Input) *features {
+	f := &features{in: in, unix: in.Time.Unix()}
+	f.keys = exactKeys(in)
+	weights := map[string]float64{}
+	for _, t := range Tokens(in.Title) {
+		weights[t] = 1
+	}
+	for _, t := range Tokens(in.Summary) {
+		weights[t] = math.Max(weights[t], 0.5)
+	}
+	for _, t := range in.URLWords {
+		weights[stem(t)] = math.Max(weights[stem(t)], 0.3)
+	}
+	c.docs++
+	f.vec = make(map[int32]float64, len(weights))
+	var norm float64
+	for t, w := range weights {
+		id, ok := c.terms[t]
+		if !ok {
+			id = int32(len(c.df))
+			c.terms[t] = id
+			c.df = append(c.df, 0)
+			if bg := c.cfg.Background; bg != nil {
+				c.bgDF = append(c.bgDF, bg.DF[t])
+			}
+			c.postings = append(c.postings, nil)
+		}
+		c.df[id]++
+		w *= c.idf(id)
+		f.vec[id] = w
+		f.terms = append(f.terms, id)
+		norm += w * w
+	}
+	sort.Slice(f.terms, func(i, j int) bool { return f.terms[i] < f.terms[j] })
+	if norm > 0 {
+		norm = math.Sqrt(norm)
+		for id := range f.vec {
+			f.vec[id] /= norm
+		}
+	}
+	// Syndicated copies share their body while headlines get rewritten:
+	// fingerprint the summary alone when it is long enough.
+	words := splitWords(in.Summary)
+	if len(words) < c.cfg.MinSimHashWords {
+		words = splitWords(in.Title + " " + in.Summary)
+	}
+	if len(words) >= c.cfg.MinSimHashWords {
+		f.hash = SimHash(words)
+	}
+	return f
+}
+
+// idf is the inverse document frequency of a term, smoothed, counting the
+// background corpus as documents already seen.
+func (c *Clusterer) idf(id int32) float64 {
+	docs, df := c.docs, int(c.df[id])
+	if bg := c.cfg.Background; bg != nil {
+		docs += bg.Docs
+		df += c.bgDF[id]
+	}
+	return math.Log(float64(docs+1)/float64(df+1)) + 1
+}
+
+// exactKeys are the layer-1 identities of an item.
+func exactKeys(in Input) []uint64 {
+	var keys []uint64
+	if in.CanonicalURL != "" {
+		keys = append(keys, keyHash("url", in.CanonicalURL))
+	}
+	if in.GUID != "" {
+		keys = append(keys, keyHash("guid", in.SourceKey, in.GUID))
+	}
+	if t := model.NormalizeTitle(in.Title); t != "" && in.Outlet != "" {
+		keys = append(keys, keyHash("title", model.NormalizeTitle(in.Outlet), t))
+	}
+	return keys
+}
+
+func keyHash(parts ...string) uint64 {
+	h := fnv.New64a()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return h.Sum64()
+}
+
+// exactMatch finds a story holding the same article (layer 1).
+func (c *Clusterer) exactMatch(in Input, f *features) (int32, model.Reason, bool) {
+	kinds := []string{}
+	if in.CanonicalURL != "" {
+		kinds = append(kinds, "url")
+	}
+	if in.GUID != "" {
+		kinds = append(kinds, "guid")
+	}
+	kinds = append(kinds, "title")
+	for i, k := range f.keys {
+		if s, ok := c.keys[k]; ok {
+			return c.root(s), reasonFor(kinds[i]), true
+		}
+	}
+	return -1, "", false
+}
+
+func reasonFor(kind string) model.Reason {
+	switch kind {
+	case "url":
+		return model.ReasonSameURL
+	case "guid":
+		return model.ReasonSameGUID
+	}
+	return model.ReasonSameTitle
+}
+
+// syndicated finds a story with a near-identical text in the window (layer 2).
+func (c *Clusterer) syndicated(f *features) (int32, bool) {
+	if f.hash == 0 {
+		return -1, false
+	}
+	for _, b := range simBands(f.hash) {
+		for _, i := range c.bands[b] {
+			it := c.items[i]
+			if Hamming(it.hash, f.hash) <= c.cfg.MaxSimHashDistance && c.inWindow(f.unix, it.unix) {
+				return c.root(it.story), true
+			}
+		}
+	}
+	return -1, false
+}
+
+// similar scores the stories sharing rare terms with the item (layer 3)
+// and returns the best two.
+func (c *Clusterer) similar(f *features) (best int32, score float64, second int32, score2 float64) {
+	best, second = -1, -1
+	maxDF := int32(math.Max(3, c.cfg.MaxTermShare*float64(c.docs)))
+	seen := map[int32]bool{}
+	for _, t := range f.terms {
+		if c.df[t] > maxDF {
+			continue
+		}
+		c.prune(t, f.unix)
+		list := c.postings[t]
+		for _, i := range list[max(0, len(list)-c.cfg.MaxPostings):] {
+			s := c.root(c.items[i].story)
+			if seen[s] || !c.storyInWindow(s, f.unix) {
+				continue
+			}
+			seen[s] = true
+			sim := c.cosine(f.vec, c.stories[s])
+			switch {
+			case sim > score:
+				second, score2 = best, score
+				best, score = s, sim
+			case sim > score2:
+				second, score2 = s, sim
+			}
+		}
+	}
+	return best, score, second, score2
+}
+
+// prune drops postings of term t that are older than the window before
+// now; items arrive roughly in time order, so old postings lead the list.
+func (c *Clusterer) prune(t int32, now int64) {
+	list := c.postings[t]
+	cut := 0
+	for cut < len(list) && now-c.items[list[cut]].unix > int64(2*c.cfg.Window/time.Second) {
+		cut++
+	}
+	if cut > 0 {
+		c.postings[t] = append(list[:0:0], list[cut:]...)
+	}
+}
+
+func (c *Clusterer) inWindow(a, b int64) bool {
+	d := a - b
+	if d < 0 {
+		d = -d
+	}
+	return d <= int64(c.cfg.Window/time.Second)
+}
+
+func (c *Clusterer) storyInWindow(s int32, t int64) bool {
+	st := c.stories[s]
+	w := int64(c.cfg.Window / time.Second)
+	return t >= st.first-w && t <= st.last+w
+}
+
+// cosine is the similarity of an item to a story's centroid; it is 0 when
+// they share fewer than MinSharedTerms terms (one rare word in common is
+// a coincidence, not an event), unless the item has no more terms than that.
+func (c *Clusterer) cosine(vec map[int32]float64, s *story) float64 {
+	if s.norm2 <= 0 {
+		return 0
+	}
+	var dot float64
+	shared := 0
+	for t, w := range vec {
+		if cw, ok := s.centroid[t]; ok {
+			dot += w * cw
+			shared++
+		}
+	}
+	if shared < min(c.cfg.MinSharedTerms, len(vec)) {
+		return 0
+	}
+	return dot / math.Sqrt(s.norm2)
+}
+
+// start makes a new story of the item.
+func (c *Clusterer) start(id string, f *features) Decision {
+	s := int32(len(c.stories))
+	c.stories = append(c.stories, &story{id: id, parent: s, first: f.unix, last: f.unix,
+		centroid: map[int32]float64{}})
+	c.byID[id] = s
+	c.add(s, f)
+	return Decision{StoryID: id, New: true, Reason: model.ReasonFirst, Score: 1}
+}
+
+// join adds the item to story s.
+func (c *Clusterer) join(s int32, f *features, reason model.Reason, score float64) Decision {
+	c.add(s, f)
+	return Decision{StoryID: c.stories[s].id, Reason: reason, Score: score}
+}
+
+// add records the item in story s and in every index.
+func (c *Clusterer) add(s int32, f *features) {
+	i := int32(len(c.items))
+	c.items = append(c.items, item{story: s, unix: f.unix, hash: f.hash})
+	st := c.stories[s]
+	st.first = min(st.first, f.unix)
+	st.last = max(st.last, f.unix)
+	st.size++
+	for t, w := range f.vec {
+		old := st.centroid[t]
+		st.centroid[t] = old + w
+		st.norm2 += 2*old*w + w*w
+	}
+	if len(st.centroid) > 2*c.cfg.MaxCentroidTerms && st.size >= 2*st.lastPrune {
+		c.pruneCentroid(st)
+	}
+	for _, k := range f.keys {
+		if _, ok := c.keys[k]; !ok {
+			c.keys[k] = s
+		}
+	}
+	if f.hash != 0 {
+		for _, b := range simBands(f.hash) {
+			c.bands[b] = append(c.bands[b], i)
+		}
+	}
+	for _, t := range f.terms {
+		c.postings[t] = append(c.postings[t], i)
+	}
+}
+
+// pruneCentroid keeps a story's heaviest terms.
+func (c *Clusterer) pruneCentroid(st *story) {
+	type tw struct {
+		t int32
+		w float64
+	}
+	all := make([]tw, 0, len(st.centroid))
+	for t, w := range st.centroid {
+		all = append(all, tw{t, w})
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].w != all[j].w {
+			return all[i].w > all[j].w
+		}
+		return all[i].t < all[j].t
+	})
+	st.centroid = make(map[int32]float64, c.cfg.MaxCentroidTerms)
+	st.norm2 = 0
+	for _, x := range all[:c.cfg.MaxCentroidTerms] {
+		st.centroid[x.t] = x.w
+		st.norm2 += x.w * x.w
+	}
+	st.lastPrune = st.size
+}
+
+// merge folds story b into a (or a into b, whichever is older) after an
+// item joined a.
+func (c *Clusterer) merge(d Decision, a, b int32) Decision {
+	keep, gone := a, b
+	if older(c.stories[b], c.stories[a]) {
+		keep, gone = b, a
+	}
+	c.absorb(keep, gone)
+	d.StoryID = c.stories[keep].id
+	d.Merged = append(d.Merged, c.stories[gone].id)
+	return d
+}
+
+// older reports whether story x is older than y (ties: smaller ID).
+func older(x, y *story) bool {
+	if x.first != y.first {
+		return x.first < y.first
+	}
+	return x.id < y.id
+}
+
+// absorb moves story gone into keep.
+func (c *Clusterer) absorb(keep, gone int32) {
+	k, g := c.stories[keep], c.stories[gone]
+	g.parent = keep
+	k.first, k.last = min(k.first, g.first), max(k.last, g.last)
+	k.size += g.size
+	for t, w := range g.centroid {
+		old := k.centroid[t]
+		k.centroid[t] = old + w
+		k.norm2 += 2*old*w + w*w
+	}
+	g.centroid, g.norm2 = nil, 0
+}
+
+// root follows merges to the live story.
+func (c *Clusterer) root(s int32) int32 {
+	for c.stories[s].parent != s {
+		p := c.stories[s].parent
+		c.stories[s].parent = c.stories[p].parent // path halving
+		s = p
+	}
+	return s
+}
+
+// Resolve returns the live story a story ID now belongs to (itself unless
+// it was merged away), or id unchanged if the ID is unknown.
+func (c *Clusterer) Resolve(id string) string {
+	s, ok := c.byID[id]
+	if !ok {
+		return id
+	}
+	return c.stories[c.root(s)].id
+}
