@@ -201,7 +201,9 @@ func attachTopics(ctx context.Context, tx *sql.Tx, index map[string]*model.Post,
 
 func attachRelated(ctx context.Context, tx *sql.Tx, index map[string]*model.Post, ids []any) error {
 	rows, err := tx.QueryContext(ctx, `SELECT pi.post_id, i.id, pi.kind, i.title, i.outlet, i.url,
-		i.published FROM post_items pi JOIN items i ON i.id = pi.item_id
+		i.published, i.date_estimated, coalesce(s.key, ''), coalesce(s.title, '')
+		FROM post_items pi JOIN items i ON i.id = pi.item_id
+		LEFT JOIN story_items si ON si.item_id = i.id LEFT JOIN stories s ON s.id = si.story_id
 		WHERE pi.post_id IN (`+placeholders(len(ids))+`) ORDER BY pi.post_id, pi.position`, ids...)
 	if err != nil {
 		return fmt.Errorf("read related items: %w", err)
@@ -209,15 +211,23 @@ func attachRelated(ctx context.Context, tx *sql.Tx, index map[string]*model.Post
 	defer rows.Close()
 	for rows.Next() {
 		var postID, kind, published string
+		var estimated bool
 		var it model.RelatedItem
-		if err := rows.Scan(&postID, &it.ID, &kind, &it.Title, &it.Outlet, &it.URL, &published); err != nil {
+		if err := rows.Scan(&postID, &it.ID, &kind, &it.Title, &it.Outlet, &it.URL, &published,
+			&estimated, &it.StoryKey, &it.StoryTitle); err != nil {
 			return fmt.Errorf("read related items: %w", err)
 		}
 		it.Kind = model.RelatedKind(kind)
-		if it.Published, err = parseTime(published); err != nil {
-			return err
+		if !estimated {
+			if it.Published, err = parseTime(published); err != nil {
+				return err
+			}
 		}
 		p := index[postID]
+		if it.Kind == model.RelatedSelf {
+			p.StoryKey, p.StoryTitle = it.StoryKey, it.StoryTitle
+			continue
+		}
 		p.Related = append(p.Related, it)
 	}
 	return rows.Err()

@@ -18,14 +18,18 @@ import (
 // post changes nothing; a newer dump adds new comments and updates changed
 // ones, which keep their IDs and first-seen times. Comments missing from a
 // newer dump are kept. On return p carries its ID, slug and times.
-func (db *DB) IngestPost(ctx context.Context, p *model.Post) (model.IngestResult, error) {
+//
+// cov, when not nil, holds the post's coverage items (its related items
+// and itself) with their story decisions; they are stored in the same
+// transaction, and the related counts are theirs.
+func (db *DB) IngestPost(ctx context.Context, p *model.Post, cov *model.CoverageBatch) (model.IngestResult, error) {
 	if err := p.Validate(); err != nil {
 		return model.IngestResult{}, err
 	}
 	var res model.IngestResult
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		now := db.now().UTC()
-		w := postWriter{tx: tx, tagger: db.tagger, now: now}
+		w := postWriter{tx: tx, tagger: db.tagger, now: now, cov: cov}
 		var err error
 		res, err = w.ingest(ctx, p)
 		return err
@@ -41,6 +45,7 @@ type postWriter struct {
 	tx     *sql.Tx
 	tagger model.Tagger
 	now    time.Time
+	cov    *model.CoverageBatch
 }
 
 // storedPost is what a previous ingest left of a post.
@@ -81,8 +86,14 @@ func (w *postWriter) ingest(ctx context.Context, p *model.Post) (model.IngestRes
 	if res.Comments, err = w.upsertComments(ctx, p); err != nil {
 		return res, err
 	}
+	if err := applyCoverage(ctx, w.tx, w.now, w.cov); err != nil {
+		return res, err
+	}
 	if res.Related, err = w.upsertRelated(ctx, p); err != nil {
 		return res, err
+	}
+	if w.cov != nil {
+		res.Related = relatedCounts(w.cov)
 	}
 	if !found {
 		return res, nil
@@ -96,12 +107,27 @@ func (w *postWriter) ingest(ctx context.Context, p *model.Post) (model.IngestRes
 	return res, w.writePost(ctx, p, hash, true)
 }
 
-// assignRelatedIDs gives each related item its ID and drops repeats.
+// relatedCounts tallies a post's coverage batch, leaving out the post's
+// own item.
+func relatedCounts(b *model.CoverageBatch) model.IngestCounts {
+	var rel model.CoverageBatch
+	for _, ci := range b.Items {
+		if !model.IsPostSource(ci.Item.SourceKey) {
+			rel.Items = append(rel.Items, ci)
+		}
+	}
+	return rel.Counts()
+}
+
+// assignRelatedIDs gives each related item without one its ID, and drops
+// repeats.
 func (w *postWriter) assignRelatedIDs(p *model.Post) {
 	seen := map[string]bool{}
 	kept := p.Related[:0]
 	for _, it := range p.Related {
-		it.ID = w.tagger.RelatedItem(it.Outlet, it.Title)
+		if it.ID == "" {
+			it.ID = w.tagger.RelatedItem(it.Outlet, it.Title)
+		}
 		if !seen[it.ID] {
 			seen[it.ID] = true
 			kept = append(kept, it)

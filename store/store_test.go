@@ -58,7 +58,7 @@ func TestIngestRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	db, _, _ := openTest(t)
 	p := samplePost()
-	res, err := db.IngestPost(ctx, p)
+	res, err := db.IngestPost(ctx, p, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,13 +112,13 @@ func TestIngestRoundTrip(t *testing.T) {
 func TestIngestIsIdempotentAndIncremental(t *testing.T) {
 	ctx := context.Background()
 	db, clk, _ := openTest(t)
-	if _, err := db.IngestPost(ctx, samplePost()); err != nil {
+	if _, err := db.IngestPost(ctx, samplePost(), nil); err != nil {
 		t.Fatal(err)
 	}
 	first, _ := db.Post(ctx, "did-jared-kushner-want-a-secret-channel")
 
 	clk.t = clk.t.Add(time.Hour)
-	res, err := db.IngestPost(ctx, samplePost())
+	res, err := db.IngestPost(ctx, samplePost(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestIngestIsIdempotentAndIncremental(t *testing.T) {
 	p.Comments[1].Body = []model.Block{{Kind: model.Paragraph, Text: "Edited reply."}}
 	p.Comments = append(p.Comments, model.Comment{Number: 3, Author: "Unknown", Parent: 2,
 		Body: []model.Block{{Kind: model.Paragraph, Text: "Third."}}})
-	res, err = db.IngestPost(ctx, p)
+	res, err = db.IngestPost(ctx, p, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func TestIngestIsIdempotentAndIncremental(t *testing.T) {
 
 	// A dump that lost a comment keeps it stored: nothing is lost.
 	p = samplePost()
-	if _, err := db.IngestPost(ctx, p); err != nil {
+	if _, err := db.IngestPost(ctx, p, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = db.Post(ctx, first.Slug)
@@ -178,7 +178,7 @@ func TestIDsIndependentOfDatabaseAndOrder(t *testing.T) {
 		db, _, _ := openTest(t)
 		out := map[string]bool{}
 		for _, p := range order {
-			if _, err := db.IngestPost(ctx, p); err != nil {
+			if _, err := db.IngestPost(ctx, p, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -211,11 +211,11 @@ func TestSlugCollisionGetsHashSuffix(t *testing.T) {
 	a := samplePost()
 	b := samplePost()
 	b.Published = b.Published.AddDate(0, 0, 1) // same title, another day: another post
-	ra, err := db.IngestPost(ctx, a)
+	ra, err := db.IngestPost(ctx, a, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rb, err := db.IngestPost(ctx, b)
+	rb, err := db.IngestPost(ctx, b, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +240,7 @@ func TestInvalidPostIsRejectedWhole(t *testing.T) {
 	db, _, _ := openTest(t)
 	p := samplePost()
 	p.Comments[1].Parent = 5 // not an earlier comment
-	if _, err := db.IngestPost(ctx, p); !errors.Is(err, model.ErrInvalid) {
+	if _, err := db.IngestPost(ctx, p, nil); !errors.Is(err, model.ErrInvalid) {
 		t.Fatalf("err = %v, want ErrInvalid", err)
 	}
 	if posts, _ := db.ListPosts(ctx); len(posts) != 0 {
@@ -256,7 +256,7 @@ func TestFailedIngestRollsBack(t *testing.T) {
 	// Cancel the context mid-way: the transaction must leave nothing behind.
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, err := db.IngestPost(cctx, p); err == nil {
+	if _, err := db.IngestPost(cctx, p, nil); err == nil {
 		t.Fatal("ingest with a cancelled context succeeded")
 	}
 	if posts, _ := db.ListPosts(ctx); len(posts) != 0 {
@@ -270,7 +270,7 @@ func TestFailedIngestRollsBack(t *testing.T) {
 func TestReopenKeepsDataAndMigrationsOnce(t *testing.T) {
 	ctx := context.Background()
 	db, _, path := openTest(t)
-	if _, err := db.IngestPost(ctx, samplePost()); err != nil {
+	if _, err := db.IngestPost(ctx, samplePost(), nil); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

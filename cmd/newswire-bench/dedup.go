@@ -22,9 +22,11 @@ func runDedup(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	order := fs.String("order", "time", "arrival order: time, publisher or shuffle")
 	seed := fs.Uint64("seed", 1, "shuffle seed")
 	join := fs.Float64("join", 0, "join threshold (0: default)")
+	pair := fs.Float64("pair", 0, "pair threshold (0: default)")
 	merge := fs.Float64("merge", 0, "merge threshold (0: default)")
 	share := fs.Float64("share", 0, "max term share (0: default)")
-	bgPart := fs.String("background", "", "use document frequencies of this part (tune) as background")
+	bgPart := fs.String("background", "embedded", "background document frequencies: embedded (the tuning half's), none, or a part of the CSV (tune, test, all)")
+	minCoverage := fs.Float64("coverage", 0, "min coverage (0: default)")
 	minShared := fs.Int("min-shared", 0, "min shared terms (0: default)")
 	explainFlag := fs.Bool("explain", false, "print impure clusters and fragmented stories")
 	useURL := fs.Bool("url-words", true, "use URL path words")
@@ -38,8 +40,12 @@ func runDedup(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	cfg := dedup.Config{JoinThreshold: *join, MergeThreshold: *merge, MaxTermShare: *share, MinSharedTerms: *minShared}
-	if *bgPart != "" {
+	cfg := dedup.Config{JoinThreshold: *join, PairThreshold: *pair, MergeThreshold: *merge, MaxTermShare: *share, MinSharedTerms: *minShared, MinCoverage: *minCoverage}
+	switch *bgPart {
+	case "embedded":
+	case "none":
+		cfg.NoBackground = true
+	default:
 		cfg.Background = background(split(rows, *bgPart))
 	}
 	parts := []string{*part}
@@ -169,4 +175,21 @@ func background(rows []uciRow) *dedup.Background {
 		}
 	}
 	return bg
+}
+
+// runBackground writes the document frequencies of the headlines of one
+// part of the CSV, the table dedup embeds as its background corpus.
+func runBackground(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("background", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	csvPath := fs.String("csv", "../shared/data/uci-news-dev.csv", "UCI News Aggregator CSV")
+	part := fs.String("part", "tune", "rows to count: tune, test or all")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	rows, err := readUCI(*csvPath)
+	if err != nil {
+		return err
+	}
+	return dedup.WriteBackground(stdout, background(split(rows, *part)))
 }

@@ -29,7 +29,8 @@ var errUsage = errors.New("usage")
 const usage = `usage: newswire-bench <command> [flags]
 
 commands:
-  dedup   cluster labelled headlines (UCI News Aggregator CSV) and score the stories
+  dedup       cluster labelled headlines (UCI News Aggregator CSV) and score the stories
+  background  print the document frequencies dedup embeds (from the tuning half)
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -40,6 +41,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "dedup":
 		return runDedup(ctx, args[1:], stdout, stderr)
+	case "background":
+		return runBackground(args[1:], stdout, stderr)
 	}
 	fmt.Fprint(stderr, usage)
 	return errUsage

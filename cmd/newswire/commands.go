@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/newswire/newswire/internal/coverage"
 	"github.com/newswire/newswire/internal/ingest"
 	"github.com/newswire/newswire/internal/postfile"
 	"github.com/newswire/newswire/internal/thread"
@@ -127,10 +128,12 @@ func openStore(ctx context.Context, cfg *config, logger *slog.Logger) (*store.DB
 	return db, nil
 }
 
-// newIngester wires the post-dump pipeline: parse, thread, store.
+// newIngester wires the ingest pipeline: post dumps are parsed and
+// threaded, feed files parsed, and both their items grouped into stories.
 func newIngester(db *store.DB, cfg *config, logger *slog.Logger) *ingest.Ingester {
+	stories := coverage.New(coverage.Config{Store: db, Tagger: db.Tagger()})
 	return &ingest.Ingester{Store: db, Parse: postfile.Parse, Resolve: thread.Resolve,
-		MaxFileSize: cfg.MaxFileSize, Logger: logger}
+		Coverage: stories, MaxFileSize: cfg.MaxFileSize, Logger: logger}
 }
 
 // scanSeeds ingests the seed directory, logging each failure; it never

@@ -33,6 +33,10 @@ type Config struct {
 	// JoinThreshold is the cosine similarity between an item and a story
 	// centroid at which the item joins the story (layer 3).
 	JoinThreshold float64
+	// PairThreshold is the similarity needed to join a story that has a
+	// single item: two headlines alone need more in common than a headline
+	// and an established story.
+	PairThreshold float64
 	// MergeThreshold is the similarity at which an item that joined one
 	// story also pulls a second story into it.
 	MergeThreshold float64
@@ -51,12 +55,19 @@ type Config struct {
 	// MinSharedTerms is how many terms an item must share with a story to
 	// join it by similarity.
 	MinSharedTerms int
+	// MinCoverage is the share of an item's term weight that must fall on
+	// terms the story has, for the item to join by similarity: a headline
+	// that shares a name with a story but is mostly about something else
+	// stays out.
+	MinCoverage float64
 	// MaxPostings bounds how many of a term's most recent items are looked
 	// at when gathering candidates.
 	MaxPostings int
 	// Background holds document frequencies from a reference corpus, so
-	// term weights are sensible before many items have been seen.
-	Background *Background
+	// term weights are sensible before many items have been seen; nil
+	// means DefaultBackground, unless NoBackground is set.
+	Background   *Background
+	NoBackground bool
 }
 
 // Background is a table of document frequencies from a reference corpus.
@@ -70,6 +81,7 @@ type Background struct {
 var DefaultConfig = Config{
 	Window:             72 * time.Hour,
 	JoinThreshold:      0.15,
+	PairThreshold:      0.25,
 	MergeThreshold:     0.30,
 	MaxSimHashDistance: 3,
 	MinSimHashWords:    10,
@@ -77,6 +89,7 @@ var DefaultConfig = Config{
 	MaxCentroidTerms:   48,
 	MinSharedTerms:     2,
 	MaxPostings:        256,
+	MinCoverage:        0.0,
 }
 
 func (c Config) withDefaults() Config {
@@ -86,6 +99,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.JoinThreshold > 0 {
 		d.JoinThreshold = c.JoinThreshold
+	}
+	if c.PairThreshold > 0 {
+		d.PairThreshold = c.PairThreshold
 	}
 	if c.MergeThreshold > 0 {
 		d.MergeThreshold = c.MergeThreshold
@@ -105,11 +121,19 @@ func (c Config) withDefaults() Config {
 	if c.MinSharedTerms > 0 {
 		d.MinSharedTerms = c.MinSharedTerms
 	}
+	if c.MinCoverage > 0 {
+		d.MinCoverage = c.MinCoverage
+	}
 	if c.MaxPostings > 0 {
 		d.MaxPostings = c.MaxPostings
 	}
-	if c.Background != nil {
+	switch {
+	case c.NoBackground:
+		d.Background = nil
+	case c.Background != nil:
 		d.Background = c.Background
+	default:
+		d.Background = DefaultBackground()
 	}
 	return d
 }
@@ -204,7 +228,7 @@ func (c *Clusterer) Assign(in Input) Decision {
 		return c.join(s, f, model.ReasonSyndicated, 1)
 	}
 	best, score, second, score2 := c.similar(f)
-	if best >= 0 && score >= c.cfg.JoinThreshold {
+	if best >= 0 && score >= c.joinThreshold(best) {
 		d := c.join(best, f, model.ReasonSameEvent, score)
 		if second >= 0 && score2 >= c.cfg.MergeThreshold {
 			d = c.merge(d, best, second)
@@ -380,10 +404,9 @@ func (c *Clusterer) syndicated(f *features) (int32, bool) {
 // and returns the best two.
 func (c *Clusterer) similar(f *features) (best int32, score float64, second int32, score2 float64) {
 	best, second = -1, -1
-	maxDF := int32(math.Max(3, c.cfg.MaxTermShare*float64(c.docs)))
 	seen := map[int32]bool{}
 	for _, t := range f.terms {
-		if c.df[t] > maxDF {
+		if c.tooCommon(t) {
 			continue
 		}
 		c.prune(t, f.unix)
@@ -405,6 +428,27 @@ func (c *Clusterer) similar(f *features) (best int32, score float64, second int3
 		}
 	}
 	return best, score, second, score2
+}
+
+// joinThreshold is the similarity needed to join story s: higher for a
+// story of one item, whose centroid is a single headline.
+func (c *Clusterer) joinThreshold(s int32) float64 {
+	if c.stories[s].size == 1 {
+		return max(c.cfg.JoinThreshold, c.cfg.PairThreshold)
+	}
+	return c.cfg.JoinThreshold
+}
+
+// tooCommon reports whether a term is carried by more than MaxTermShare of
+// the items seen (the background corpus counting as seen), with a floor so
+// that the first few items can still find each other.
+func (c *Clusterer) tooCommon(t int32) bool {
+	docs, df := c.docs, int(c.df[t])
+	if c.cfg.Background != nil {
+		docs += c.cfg.Background.Docs
+		df += c.bgDF[t]
+	}
+	return df > 3 && float64(df) > c.cfg.MaxTermShare*float64(docs)
 }
 
 // prune drops postings of term t that are older than the window before
@@ -434,22 +478,26 @@ func (c *Clusterer) storyInWindow(s int32, t int64) bool {
 	return t >= st.first-w && t <= st.last+w
 }
 
-// cosine is the similarity of an item to a story's centroid; it is 0 when
+// cosine is the similarity of an item to a story's centroid. It is 0 when
 // they share fewer than MinSharedTerms terms (one rare word in common is
-// a coincidence, not an event), unless the item has no more terms than that.
+// a coincidence, not an event; unless the item has no more terms than
+// that), or when the shared terms carry less than MinCoverage of the
+// item's weight.
 func (c *Clusterer) cosine(vec map[int32]float64, s *story) float64 {
 	if s.norm2 <= 0 {
 		return 0
 	}
-	var dot float64
+	var dot, mass, sharedMass float64
 	shared := 0
 	for t, w := range vec {
+		mass += w
 		if cw, ok := s.centroid[t]; ok {
 			dot += w * cw
+			sharedMass += w
 			shared++
 		}
 	}
-	if shared < min(c.cfg.MinSharedTerms, len(vec)) {
+	if shared < min(c.cfg.MinSharedTerms, len(vec)) || sharedMass < c.cfg.MinCoverage*mass {
 		return 0
 	}
 	return dot / math.Sqrt(s.norm2)

@@ -1,9 +1,11 @@
-// Package ingest reads post dumps from files and directories and stores
+// Package ingest reads post dumps and feed files (RSS, Atom, JSON Feed;
+// told apart by content, not name) from files and directories and stores
 // them, one transaction per file. A bad file is reported by name and the
 // others still go in.
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -15,15 +17,25 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/model"
 )
 
 // DefaultMaxFileSize caps how large one input file may be.
 const DefaultMaxFileSize = 16 << 20
 
-// PostStore stores one parsed post in one transaction.
-type PostStore interface {
-	IngestPost(ctx context.Context, p *model.Post) (model.IngestResult, error)
+// Store stores one parsed file in one transaction: a post with its
+// coverage, or a feed's items.
+type Store interface {
+	IngestPost(ctx context.Context, p *model.Post, cov *model.CoverageBatch) (model.IngestResult, error)
+	ApplyCoverage(ctx context.Context, b *model.CoverageBatch) (model.IngestCounts, error)
+}
+
+// Coverage gives items their identity and stories; commit stores the
+// batch it prepared (see coverage.Service).
+type Coverage interface {
+	IngestPost(ctx context.Context, p *model.Post, commit func(*model.CoverageBatch) error) ([]error, error)
+	IngestItems(ctx context.Context, items []model.Item, commit func(*model.CoverageBatch) error) ([]error, error)
 }
 
 // ParseFunc parses the bytes of one post dump; name is used in errors.
@@ -34,9 +46,13 @@ type ResolveFunc func(p *model.Post)
 
 // Ingester turns files into stored posts.
 type Ingester struct {
-	Store   PostStore
+	Store   Store
 	Parse   ParseFunc
 	Resolve ResolveFunc // may be nil
+	// Coverage groups posts' related items and feeds' items into stories;
+	// without it feed files are refused and posts keep their related
+	// items unclustered.
+	Coverage Coverage
 	// MaxFileSize caps one file's size; 0 means DefaultMaxFileSize.
 	MaxFileSize int64
 	Logger      *slog.Logger
@@ -44,9 +60,14 @@ type Ingester struct {
 
 // FileResult is the outcome of ingesting one file.
 type FileResult struct {
-	Path   string
-	Result model.IngestResult
-	Err    error
+	Path string
+	// Feed is the title of the feed a feed file held ("" for a post dump).
+	Feed   string
+	Result model.IngestResult // of a post dump
+	Items  model.IngestCounts // of a feed file
+	// Rejected lists the items left out, each with its reason.
+	Rejected []error
+	Err      error
 }
 
 // Summary is the one-line report of a file: what changed, or why it failed.
@@ -54,9 +75,19 @@ func (r FileResult) Summary() string {
 	if r.Err != nil {
 		return fmt.Sprintf("error: %v", r.Err)
 	}
+	rejected := ""
+	if n := len(r.Rejected); n > 0 {
+		rejected = fmt.Sprintf("; rejected %d: %v", n, r.Rejected[0])
+		if n > 1 {
+			rejected += fmt.Sprintf(" (and %d more)", n-1)
+		}
+	}
+	if r.Feed != "" {
+		return fmt.Sprintf("%s: feed %q: items: %s%s", r.Path, r.Feed, r.Items, rejected)
+	}
 	res := r.Result
-	return fmt.Sprintf("%s: post %s: %s; comments: %s; related: %s",
-		r.Path, res.Slug, postState(res.Posts), res.Comments, res.Related)
+	return fmt.Sprintf("%s: post %s: %s; comments: %s; related: %s%s",
+		r.Path, res.Slug, postState(res.Posts), res.Comments, res.Related, rejected)
 }
 
 func postState(c model.IngestCounts) string {
@@ -138,7 +169,7 @@ func listDir(dir string) ([]string, error) {
 	return files, err
 }
 
-// File ingests one file.
+// File ingests one file: a feed file's items, or a post dump.
 func (in *Ingester) File(ctx context.Context, path string) FileResult {
 	r := FileResult{Path: path}
 	data, err := in.read(path)
@@ -146,25 +177,74 @@ func (in *Ingester) File(ctx context.Context, path string) FileResult {
 		r.Err = err
 		return r
 	}
+	if feeds.Sniff(data) == feeds.KindFeed {
+		in.feedFile(ctx, path, data, &r)
+	} else {
+		in.postFile(ctx, path, data, &r)
+	}
+	if r.Err == nil && in.Logger != nil {
+		in.Logger.Info("ingested", "file", path, "feed", r.Feed, "post", r.Result.Slug,
+			"state", postState(r.Result.Posts), "comments_new", r.Result.Comments.New,
+			"related_new", r.Result.Related.New, "items_new", r.Items.New,
+			"rejected", len(r.Rejected))
+	}
+	return r
+}
+
+// postFile parses, threads and stores a post dump with its coverage.
+func (in *Ingester) postFile(ctx context.Context, path string, data []byte, r *FileResult) {
 	post, err := in.Parse(path, data)
 	if err != nil {
 		r.Err = err
-		return r
+		return
 	}
 	if in.Resolve != nil {
 		in.Resolve(post)
 	}
 	post.SourcePath = path
-	if r.Result, err = in.Store.IngestPost(ctx, post); err != nil {
+	store := func(cov *model.CoverageBatch) error {
+		var err error
+		r.Result, err = in.Store.IngestPost(ctx, post, cov)
+		return err
+	}
+	if in.Coverage == nil {
+		err = store(nil)
+	} else {
+		r.Rejected, err = in.Coverage.IngestPost(ctx, post, store)
+	}
+	if err != nil {
 		r.Err = fmt.Errorf("%s: %w", path, err)
-		return r
 	}
-	if in.Logger != nil {
-		in.Logger.Info("ingested", "file", path, "post", r.Result.Slug,
-			"state", postState(r.Result.Posts), "comments_new", r.Result.Comments.New,
-			"comments_updated", r.Result.Comments.Updated, "related_new", r.Result.Related.New)
+}
+
+// feedFile parses a feed file and stores its items as coverage. Each item
+// comes from the outlet its <source> names, else the feed's title; GUIDs
+// are scoped to the feed (its stated URL, else its site, else its title).
+func (in *Ingester) feedFile(ctx context.Context, path string, data []byte, r *FileResult) {
+	if in.Coverage == nil {
+		r.Err = fmt.Errorf("%s: feed files need story clustering, which is not configured: %w", path, model.ErrInvalid)
+		return
 	}
-	return r
+	pf, err := feeds.Parse(path, data)
+	if err != nil {
+		r.Err = err
+		return
+	}
+	r.Feed = cmp.Or(pf.Title, filepath.Base(path))
+	source := cmp.Or(pf.FeedURL, pf.SiteURL, pf.Title, "file:"+filepath.Base(path))
+	for i := range pf.Items {
+		pf.Items[i].SourceKey = source
+	}
+	r.Rejected = append(r.Rejected, pf.Skipped...)
+	rejected, err := in.Coverage.IngestItems(ctx, pf.Items, func(b *model.CoverageBatch) error {
+		var err error
+		r.Items, err = in.Store.ApplyCoverage(ctx, b)
+		return err
+	})
+	r.Rejected = append(r.Rejected, rejected...)
+	if err != nil {
+		r.Err = fmt.Errorf("%s: %w", path, err)
+	}
 }
 
 // read reads a whole file, refusing one over the size cap.

@@ -13,9 +13,13 @@ import (
 
 type memStore struct{ titles []string }
 
-func (m *memStore) IngestPost(_ context.Context, p *model.Post) (model.IngestResult, error) {
+func (m *memStore) IngestPost(_ context.Context, p *model.Post, _ *model.CoverageBatch) (model.IngestResult, error) {
 	m.titles = append(m.titles, p.Title)
 	return model.IngestResult{Slug: model.Slugify(p.Title, "post"), Posts: model.IngestCounts{New: 1}}, nil
+}
+
+func (m *memStore) ApplyCoverage(_ context.Context, b *model.CoverageBatch) (model.IngestCounts, error) {
+	return b.Counts(), nil
 }
 
 // firstLineParser takes the first line as the title; "BAD" fails.

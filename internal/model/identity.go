@@ -116,6 +116,37 @@ func (t Tagger) RelatedItem(outlet, title string) string {
 	return t.tag("item/" + ShortHash(16, NormalizeTitle(outlet), NormalizeTitle(title)))
 }
 
+// Item returns the ID of a piece of coverage from its identity: the source
+// and GUID when the source gives a GUID, else the canonical URL, else the
+// outlet and normalised headline (see RelatedItem).
+func (t Tagger) Item(sourceKey, guid, canonicalURL, outlet, title string) string {
+	switch {
+	case strings.TrimSpace(guid) != "":
+		return t.tag("item/" + ShortHash(16, "guid", sourceKey, strings.TrimSpace(guid)))
+	case canonicalURL != "":
+		return t.tag("item/" + ShortHash(16, "url", canonicalURL))
+	}
+	return t.RelatedItem(outlet, title)
+}
+
+// Story returns the ID of a story started by the item with ID firstItemID.
+func (t Tagger) Story(firstItemID string) string {
+	return t.tag("story/" + ShortHash(16, firstItemID))
+}
+
+// StoryKey is the readable URL segment of a story started by an item: its
+// headline's slug and a short hash of the story ID.
+func StoryKey(storyID, title string) string {
+	slug := Slugify(title, "story")
+	if len(slug) > 60 {
+		slug = strings.Trim(slug[:60], "-")
+		if i := strings.LastIndexByte(slug, '-'); i > 30 {
+			slug = slug[:i]
+		}
+	}
+	return slug + "-" + ShortHash(8, storyID)
+}
+
 // Feed returns the ID of the feed served at path (for example
 // "/posts/x/comments"), independent of the format it is served in.
 func (t Tagger) Feed(path string) string { return t.tag("feed" + path) }

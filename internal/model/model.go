@@ -19,7 +19,23 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrInvalid reports input that cannot be accepted (a bad dump, a bad slug).
 	ErrInvalid = errors.New("invalid input")
+	// ErrMoved reports a record that now lives under another key (a story
+	// merged into another); see Moved.
+	ErrMoved = errors.New("moved")
 )
+
+// Moved is the error for a record that now lives under another key. It
+// matches ErrMoved with errors.Is.
+type Moved struct {
+	What string // "story"
+	From string
+	To   string // the key to redirect to
+}
+
+func (m *Moved) Error() string { return fmt.Sprintf("%s %q moved to %q", m.What, m.From, m.To) }
+
+// Is makes errors.Is(err, ErrMoved) true for a *Moved.
+func (m *Moved) Is(target error) bool { return target == ErrMoved }
 
 // BlockKind says how a block of text is to be shown.
 type BlockKind string
@@ -58,6 +74,9 @@ const (
 	RelatedList RelatedKind = "list"
 	// RelatedMention is a "Title (Outlet)" or "Title (Date)" mention in the text.
 	RelatedMention RelatedKind = "mention"
+	// RelatedSelf is the post itself as a piece of coverage: it links the
+	// post to the story it is about. Readers never list it as related.
+	RelatedSelf RelatedKind = "self"
 )
 
 // RelatedItem is a piece of outside coverage a post points at.
@@ -68,6 +87,9 @@ type RelatedItem struct {
 	Outlet    string      `json:"outlet,omitempty"`
 	URL       string      `json:"url,omitempty"`
 	Published time.Time   `json:"published,omitzero"`
+	// StoryKey and StoryTitle name the story the item belongs to, when read.
+	StoryKey   string `json:"story,omitempty"`
+	StoryTitle string `json:"story_title,omitempty"`
 }
 
 // Topic is a category posts are filed under.
@@ -117,6 +139,10 @@ type Post struct {
 	Comments     []Comment     `json:"comments,omitempty"`
 	// CommentCount is filled when comments are not loaded (listings).
 	CommentCount int `json:"comment_count"`
+	// StoryKey and StoryTitle name the story the post itself is about (the
+	// story its own coverage item joined), when read.
+	StoryKey   string `json:"story,omitempty"`
+	StoryTitle string `json:"story_title,omitempty"`
 	// SourcePath names the file the post was last ingested from.
 	SourcePath string `json:"-"`
 }

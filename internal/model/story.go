@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Item is one piece of coverage: an article from an outlet, read from a
@@ -65,9 +66,10 @@ const (
 
 // StoryMember is an item in a story, with why it is there.
 type StoryMember struct {
-	Item   Item    `json:"item"`
-	Reason Reason  `json:"reason"`
-	Score  float64 `json:"score"`
+	Item   Item      `json:"item"`
+	Reason Reason    `json:"reason"`
+	Score  float64   `json:"score"`
+	Added  time.Time `json:"added"` // when it joined the story
 }
 
 // Story is one news event: every item that covers it, from any outlet.
@@ -80,4 +82,117 @@ type Story struct {
 	Members   []StoryMember `json:"items,omitempty"`
 	Outlets   []string      `json:"outlets,omitempty"`
 	Posts     []Post        `json:"posts,omitempty"` // posts that discuss it (no comments)
+}
+
+// StoryAssignment is the story an item joins, as clustering decided it.
+type StoryAssignment struct {
+	StoryID  string  `json:"story_id"`
+	Key      string  `json:"key"`       // URL segment of a new story
+	NewStory bool    `json:"new_story"` // the item starts the story
+	Reason   Reason  `json:"reason"`
+	Score    float64 `json:"score"`
+	// Merged lists stories folded into StoryID; they redirect to it.
+	Merged []string `json:"merged,omitempty"`
+}
+
+// ItemState says whether an item is new to the store.
+type ItemState int
+
+// Item states.
+const (
+	ItemNew ItemState = iota
+	ItemUpdated
+	ItemUnchanged
+)
+
+// CoverageItem is one item of a CoverageBatch.
+type CoverageItem struct {
+	Item  Item
+	State ItemState
+	// Story is set for new items; stored items keep the story they have.
+	Story StoryAssignment
+}
+
+// CoverageBatch is a set of items with their story decisions, stored in
+// one transaction.
+type CoverageBatch struct {
+	Items []CoverageItem
+}
+
+// Counts tallies the batch by state.
+func (b *CoverageBatch) Counts() IngestCounts {
+	var c IngestCounts
+	for _, it := range b.Items {
+		switch it.State {
+		case ItemNew:
+			c.New++
+		case ItemUpdated:
+			c.Updated++
+		default:
+			c.Unchanged++
+		}
+	}
+	return c
+}
+
+// PostSourcePrefix starts the SourceKey of a post's own coverage item: the
+// post as a piece of coverage of the story it is about.
+const PostSourcePrefix = "post:"
+
+// IsPostSource reports whether a SourceKey names a post.
+func IsPostSource(sourceKey string) bool { return strings.HasPrefix(sourceKey, PostSourcePrefix) }
+
+// BestHeadline picks a story's headline: the one sharing the most words
+// with the others (the most representative), the earliest on a tie, and
+// one of sane length over a very long or very short one.
+func BestHeadline(titles []string) string {
+	words := make([]map[string]bool, len(titles))
+	df := map[string]int{}
+	for i, t := range titles {
+		words[i] = map[string]bool{}
+		for _, w := range strings.FieldsFunc(strings.ToLower(t), func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+		}) {
+			if len(w) > 3 && !words[i][w] {
+				words[i][w] = true
+				df[w]++
+			}
+		}
+	}
+	best, bestScore := "", -1.0
+	for i, t := range titles {
+		n := len([]rune(t))
+		if n == 0 {
+			continue
+		}
+		score := 0.0
+		for w := range words[i] {
+			score += float64(df[w] - 1)
+		}
+		if n < 20 || n > 160 {
+			score /= 2
+		}
+		if score > bestScore {
+			best, bestScore = t, score
+		}
+	}
+	return best
+}
+
+// StoredItem is what the store knows of an item already ingested.
+type StoredItem struct {
+	Item    Item
+	Hash    string // ItemHash when stored
+	StoryID string // the story it is in ("" if none)
+}
+
+// ItemHash fingerprints what a reader sees of an item, to tell an updated
+// item from an unchanged one.
+func ItemHash(it *Item) string {
+	published := ""
+	if !it.DateEstimated && !it.Published.IsZero() {
+		published = it.Published.UTC().Format(time.RFC3339)
+	}
+	return ShortHash(32, it.Title, it.Outlet, it.URL, it.Summary, published,
+		strings.Join(it.Categories, "\x1f"), it.SourceTitle, it.SourceFeedURL, it.SourceSiteURL)
 }

@@ -1,0 +1,185 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/newswire/newswire/internal/model"
+)
+
+// ApplyCoverage stores a batch of coverage items with their story
+// decisions in one transaction, and returns what it did to the items.
+func (db *DB) ApplyCoverage(ctx context.Context, b *model.CoverageBatch) (model.IngestCounts, error) {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		return applyCoverage(ctx, tx, db.now().UTC(), b)
+	})
+	if err != nil {
+		return model.IngestCounts{}, fmt.Errorf("store coverage: %w", err)
+	}
+	return b.Counts(), nil
+}
+
+// applyCoverage writes items, stories, memberships and merges, then
+// refreshes the headline and activity time of every story touched.
+func applyCoverage(ctx context.Context, tx *sql.Tx, now time.Time, b *model.CoverageBatch) error {
+	if b == nil {
+		return nil
+	}
+	touched := map[string]bool{}
+	for i := range b.Items {
+		ci := &b.Items[i]
+		if err := writeCoverageItem(ctx, tx, now, ci, touched); err != nil {
+			return fmt.Errorf("item %q: %w", ci.Item.Title, err)
+		}
+	}
+	for id := range touched {
+		if err := refreshStory(ctx, tx, id); err != nil {
+			return fmt.Errorf("story %s: %w", id, err)
+		}
+	}
+	return nil
+}
+
+func writeCoverageItem(ctx context.Context, tx *sql.Tx, now time.Time, ci *model.CoverageItem, touched map[string]bool) error {
+	it := &ci.Item
+	switch ci.State {
+	case model.ItemUnchanged:
+		return nil
+	case model.ItemUpdated:
+		it.Updated = now
+		if err := updateItem(ctx, tx, it); err != nil {
+			return err
+		}
+		var story string
+		err := tx.QueryRowContext(ctx, `SELECT story_id FROM story_items WHERE item_id = ?`, it.ID).Scan(&story)
+		if err == nil {
+			touched[story] = true
+		} else if !isNoRows(err) {
+			return err
+		}
+		return nil
+	}
+	it.FirstSeen, it.Updated = now, now
+	if it.Published.IsZero() {
+		it.Published, it.DateEstimated = now, true
+	}
+	if err := insertItem(ctx, tx, it); err != nil {
+		return err
+	}
+	return joinStory(ctx, tx, now, it, ci.Story, touched)
+}
+
+const itemColumns = `id, title, outlet, url, published, first_seen, updated, source_key, guid,
+	canonical_url, summary, date_estimated, categories_json, source_title, source_feed_url,
+	source_site_url, content_hash`
+
+func insertItem(ctx context.Context, tx *sql.Tx, it *model.Item) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO items (`+itemColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		it.ID, it.Title, it.Outlet, it.URL, formatTime(it.Published), formatTime(it.FirstSeen),
+		formatTime(it.Updated), it.SourceKey, it.GUID, it.CanonicalURL, it.Summary, it.DateEstimated,
+		mustJSON(nonNil(it.Categories)), it.SourceTitle, it.SourceFeedURL, it.SourceSiteURL, model.ItemHash(it))
+	if err != nil {
+		return fmt.Errorf("insert item: %w", err)
+	}
+	return nil
+}
+
+func updateItem(ctx context.Context, tx *sql.Tx, it *model.Item) error {
+	_, err := tx.ExecContext(ctx, `UPDATE items SET title = ?, outlet = ?, url = ?,
+		published = CASE WHEN ? = '' THEN published ELSE ? END, updated = ?, canonical_url = ?,
+		summary = ?, categories_json = ?, source_title = ?, source_feed_url = ?, source_site_url = ?,
+		content_hash = ? WHERE id = ?`,
+		it.Title, it.Outlet, it.URL, formatTime(it.Published), formatTime(it.Published),
+		formatTime(it.Updated), it.CanonicalURL, it.Summary, mustJSON(nonNil(it.Categories)),
+		it.SourceTitle, it.SourceFeedURL, it.SourceSiteURL, model.ItemHash(it), it.ID)
+	if err != nil {
+		return fmt.Errorf("update item: %w", err)
+	}
+	return nil
+}
+
+// joinStory records a new item's story: creating it, adding the item, and
+// folding in any stories the item merged.
+func joinStory(ctx context.Context, tx *sql.Tx, now time.Time, it *model.Item, a model.StoryAssignment, touched map[string]bool) error {
+	if a.StoryID == "" {
+		return fmt.Errorf("no story decided for new item %s: %w", it.ID, model.ErrInvalid)
+	}
+	if a.NewStory {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO stories (id, key, title, first_seen, updated)
+			VALUES (?, ?, ?, ?, ?)`, a.StoryID, a.Key, it.Title, formatTime(now), formatTime(now)); err != nil {
+			return fmt.Errorf("create story: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO story_items (item_id, story_id, reason, score, added)
+		VALUES (?, ?, ?, ?, ?)`, it.ID, a.StoryID, string(a.Reason), a.Score, formatTime(now)); err != nil {
+		return fmt.Errorf("join story: %w", err)
+	}
+	touched[a.StoryID] = true
+	for _, gone := range a.Merged {
+		if err := mergeStory(ctx, tx, gone, a.StoryID); err != nil {
+			return err
+		}
+		delete(touched, gone)
+	}
+	return nil
+}
+
+// mergeStory moves every item of story gone into keep; gone (and any story
+// already merged into it) then redirects to keep.
+func mergeStory(ctx context.Context, tx *sql.Tx, gone, keep string) error {
+	if gone == keep {
+		return nil
+	}
+	for _, q := range []string{
+		`UPDATE story_items SET story_id = ? WHERE story_id = ?`,
+		`UPDATE stories SET merged_into = ? WHERE merged_into = ?`,
+		`UPDATE stories SET merged_into = ? WHERE id = ?`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, keep, gone); err != nil {
+			return fmt.Errorf("merge story %s into %s: %w", gone, keep, err)
+		}
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE stories SET first_seen = min(first_seen,
+		(SELECT first_seen FROM stories WHERE id = ?)) WHERE id = ?`, gone, keep)
+	return err
+}
+
+// refreshStory sets a story's headline to its most representative one and
+// its updated time to its latest item's.
+func refreshStory(ctx context.Context, tx *sql.Tx, id string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT i.title, i.source_key FROM story_items si
+		JOIN items i ON i.id = si.item_id WHERE si.story_id = ? ORDER BY si.added, i.id LIMIT 200`, id)
+	if err != nil {
+		return err
+	}
+	var titles []string
+	for rows.Next() {
+		var title, source string
+		if err := rows.Scan(&title, &source); err != nil {
+			rows.Close()
+			return err
+		}
+		if !model.IsPostSource(source) {
+			titles = append(titles, title)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	title := model.BestHeadline(titles)
+	_, err = tx.ExecContext(ctx, `UPDATE stories SET title = CASE WHEN ? = '' THEN title ELSE ? END,
+		updated = (SELECT max(added) FROM story_items WHERE story_id = ?) WHERE id = ?`,
+		title, title, id, id)
+	return err
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
