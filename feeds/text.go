@@ -79,7 +79,6 @@ var droppedContent = map[atom.Atom]bool{
 	atom.Object:   true,
 	atom.Svg:      true,
 	atom.Math:     true,
-	atom.Title:    true, // a <title> inside HTML content is the page's, not the text's
 	atom.Textarea: true,
 	atom.Select:   true,
 }
@@ -96,9 +95,10 @@ var blockTags = map[atom.Atom]bool{
 	atom.Ul: true, atom.Tbody: true, atom.Thead: true, atom.Tfoot: true,
 }
 
-// collapseSpace makes s valid UTF-8, drops control and format characters
-// (zero-width spaces, BOMs, directional marks) and collapses white space to
-// single spaces, trimming both ends.
+// collapseSpace makes s valid UTF-8, drops control characters, byte order
+// marks and soft hyphens, and collapses white space to single spaces,
+// trimming both ends. Other format characters (ZWJ, ZWNJ, directional
+// marks) carry meaning in some scripts and are kept.
 func collapseSpace(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
@@ -111,7 +111,7 @@ func collapseSpace(s string) string {
 		case unicode.IsSpace(r):
 			space = b.Len() > 0
 			continue
-		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+		case unicode.IsControl(r) || r == '\uFEFF' || r == '\u00AD':
 			continue
 		}
 		if space {
@@ -124,10 +124,10 @@ func collapseSpace(s string) string {
 }
 
 // Truncate cuts s to at most maxBytes bytes without splitting a UTF-8
-// sequence. When it has to cut, it prefers to end at a word boundary
-// (white space) if one lies in the last fifth of the allowed length, and
-// trims trailing white space. It returns s unchanged when it fits and ""
-// when maxBytes is not positive.
+// sequence. When it has to cut, it prefers to end at a word boundary (white
+// space) if one lies in the last fifth of the allowed length (or the last
+// 20 bytes), and trims trailing white space. It returns s unchanged when it
+// fits and "" when maxBytes is not positive.
 func Truncate(s string, maxBytes int) string {
 	if maxBytes <= 0 {
 		return ""
@@ -139,12 +139,18 @@ func Truncate(s string, maxBytes int) string {
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
-	if i := lastSpace(s[:cut+1]); i > 0 && i >= cut-cut/5 {
+	if i := lastSpace(s[:cut+1]); i > 0 && i >= cut-wordWindow(cut) {
 		// The byte at cut starts a rune (or is where the cut falls); a space
 		// there ends the last whole word exactly at the limit.
 		cut = i
 	}
 	return strings.TrimRightFunc(s[:cut], unicode.IsSpace)
+}
+
+// wordWindow is how far back from a cut of n bytes or runes Truncate and
+// truncateRunes look for a word boundary: a fifth, at least 20.
+func wordWindow(n int) int {
+	return max(n/5, 20)
 }
 
 // lastSpace returns the byte index of the last white-space rune in s, or -1.
@@ -153,7 +159,7 @@ func lastSpace(s string) int {
 }
 
 // truncateRunes cuts s to at most n runes, at a word boundary when one lies
-// in the last fifth, and marks the cut with an ellipsis (which is not
+// in the last fifth (or the last 20 runes), and marks the cut with an ellipsis (which is not
 // counted in n).
 func truncateRunes(s string, n int) string {
 	if n <= 0 {
@@ -170,7 +176,7 @@ func truncateRunes(s string, n int) string {
 		}
 		count++
 	}
-	if i := lastSpace(s[:cut]); i > 0 && utf8.RuneCountInString(s[i:cut]) <= n/5 {
+	if i := lastSpace(s[:cut]); i > 0 && utf8.RuneCountInString(s[i:cut]) <= wordWindow(n) {
 		cut = i
 	}
 	return strings.TrimRightFunc(s[:cut], unicode.IsSpace) + "…"

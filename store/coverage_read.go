@@ -271,3 +271,17 @@ func attachStoryPosts(ctx context.Context, tx *sql.Tx, s *model.Story) error {
 	s.Posts = posts
 	return nil
 }
+
+// Stories is ListStories in the shape the web layer reads: the stories of
+// one page and the cursor of the next ("" on the last page).
+func (db *DB) Stories(ctx context.Context, limit int, cursor string) ([]model.Story, string, error) {
+	page, err := db.ListStories(ctx, limit, cursor)
+	return page.Stories, page.Next, err
+}
+
+// CountStories counts the live (unmerged) stories.
+func (db *DB) CountStories(ctx context.Context) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM stories WHERE merged_into IS NULL`).Scan(&n)
+	return n, err
+}

@@ -27,33 +27,35 @@ func applyCoverage(ctx context.Context, tx *sql.Tx, now time.Time, b *model.Cove
 	if b == nil {
 		return nil
 	}
+	c := newStmtCache(tx)
+	defer c.close()
 	touched := map[string]bool{}
 	for i := range b.Items {
 		ci := &b.Items[i]
-		if err := writeCoverageItem(ctx, tx, now, ci, touched); err != nil {
+		if err := writeCoverageItem(ctx, c, now, ci, touched); err != nil {
 			return fmt.Errorf("item %q: %w", ci.Item.Title, err)
 		}
 	}
 	for id := range touched {
-		if err := refreshStory(ctx, tx, id); err != nil {
+		if err := refreshStory(ctx, c, id); err != nil {
 			return fmt.Errorf("story %s: %w", id, err)
 		}
 	}
 	return nil
 }
 
-func writeCoverageItem(ctx context.Context, tx *sql.Tx, now time.Time, ci *model.CoverageItem, touched map[string]bool) error {
+func writeCoverageItem(ctx context.Context, c *stmtCache, now time.Time, ci *model.CoverageItem, touched map[string]bool) error {
 	it := &ci.Item
 	switch ci.State {
 	case model.ItemUnchanged:
 		return nil
 	case model.ItemUpdated:
 		it.Updated = now
-		if err := updateItem(ctx, tx, it); err != nil {
+		if err := updateItem(ctx, c, it); err != nil {
 			return err
 		}
 		var story string
-		err := tx.QueryRowContext(ctx, `SELECT story_id FROM story_items WHERE item_id = ?`, it.ID).Scan(&story)
+		err := c.queryRow(ctx, `SELECT story_id FROM story_items WHERE item_id = ?`, it.ID).Scan(&story)
 		if err == nil {
 			touched[story] = true
 		} else if !isNoRows(err) {
@@ -65,18 +67,18 @@ func writeCoverageItem(ctx context.Context, tx *sql.Tx, now time.Time, ci *model
 	if it.Published.IsZero() {
 		it.Published, it.DateEstimated = now, true
 	}
-	if err := insertItem(ctx, tx, it); err != nil {
+	if err := insertItem(ctx, c, it); err != nil {
 		return err
 	}
-	return joinStory(ctx, tx, now, it, ci.Story, touched)
+	return joinStory(ctx, c, now, it, ci.Story, touched)
 }
 
 const itemColumns = `id, title, outlet, url, published, first_seen, updated, source_key, guid,
 	canonical_url, summary, date_estimated, categories_json, source_title, source_feed_url,
 	source_site_url, content_hash`
 
-func insertItem(ctx context.Context, tx *sql.Tx, it *model.Item) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO items (`+itemColumns+`)
+func insertItem(ctx context.Context, c *stmtCache, it *model.Item) error {
+	_, err := c.exec(ctx, `INSERT INTO items (`+itemColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		it.ID, it.Title, it.Outlet, it.URL, formatTime(it.Published), formatTime(it.FirstSeen),
 		formatTime(it.Updated), it.SourceKey, it.GUID, it.CanonicalURL, it.Summary, it.DateEstimated,
@@ -87,8 +89,8 @@ func insertItem(ctx context.Context, tx *sql.Tx, it *model.Item) error {
 	return nil
 }
 
-func updateItem(ctx context.Context, tx *sql.Tx, it *model.Item) error {
-	_, err := tx.ExecContext(ctx, `UPDATE items SET title = ?, outlet = ?, url = ?,
+func updateItem(ctx context.Context, c *stmtCache, it *model.Item) error {
+	_, err := c.exec(ctx, `UPDATE items SET title = ?, outlet = ?, url = ?,
 		published = CASE WHEN ? = '' THEN published ELSE ? END, updated = ?, canonical_url = ?,
 		summary = ?, categories_json = ?, source_title = ?, source_feed_url = ?, source_site_url = ?,
 		content_hash = ? WHERE id = ?`,
@@ -103,23 +105,23 @@ func updateItem(ctx context.Context, tx *sql.Tx, it *model.Item) error {
 
 // joinStory records a new item's story: creating it, adding the item, and
 // folding in any stories the item merged.
-func joinStory(ctx context.Context, tx *sql.Tx, now time.Time, it *model.Item, a model.StoryAssignment, touched map[string]bool) error {
+func joinStory(ctx context.Context, c *stmtCache, now time.Time, it *model.Item, a model.StoryAssignment, touched map[string]bool) error {
 	if a.StoryID == "" {
 		return fmt.Errorf("no story decided for new item %s: %w", it.ID, model.ErrInvalid)
 	}
 	if a.NewStory {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO stories (id, key, title, first_seen, updated)
+		if _, err := c.exec(ctx, `INSERT INTO stories (id, key, title, first_seen, updated)
 			VALUES (?, ?, ?, ?, ?)`, a.StoryID, a.Key, it.Title, formatTime(now), formatTime(now)); err != nil {
 			return fmt.Errorf("create story: %w", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO story_items (item_id, story_id, reason, score, added)
+	if _, err := c.exec(ctx, `INSERT INTO story_items (item_id, story_id, reason, score, added)
 		VALUES (?, ?, ?, ?, ?)`, it.ID, a.StoryID, string(a.Reason), a.Score, formatTime(now)); err != nil {
 		return fmt.Errorf("join story: %w", err)
 	}
 	touched[a.StoryID] = true
 	for _, gone := range a.Merged {
-		if err := mergeStory(ctx, tx, gone, a.StoryID); err != nil {
+		if err := mergeStory(ctx, c, gone, a.StoryID); err != nil {
 			return err
 		}
 		delete(touched, gone)
@@ -129,7 +131,7 @@ func joinStory(ctx context.Context, tx *sql.Tx, now time.Time, it *model.Item, a
 
 // mergeStory moves every item of story gone into keep; gone (and any story
 // already merged into it) then redirects to keep.
-func mergeStory(ctx context.Context, tx *sql.Tx, gone, keep string) error {
+func mergeStory(ctx context.Context, c *stmtCache, gone, keep string) error {
 	if gone == keep {
 		return nil
 	}
@@ -138,19 +140,19 @@ func mergeStory(ctx context.Context, tx *sql.Tx, gone, keep string) error {
 		`UPDATE stories SET merged_into = ? WHERE merged_into = ?`,
 		`UPDATE stories SET merged_into = ? WHERE id = ?`,
 	} {
-		if _, err := tx.ExecContext(ctx, q, keep, gone); err != nil {
+		if _, err := c.exec(ctx, q, keep, gone); err != nil {
 			return fmt.Errorf("merge story %s into %s: %w", gone, keep, err)
 		}
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE stories SET first_seen = min(first_seen,
+	_, err := c.exec(ctx, `UPDATE stories SET first_seen = min(first_seen,
 		(SELECT first_seen FROM stories WHERE id = ?)) WHERE id = ?`, gone, keep)
 	return err
 }
 
 // refreshStory sets a story's headline to its most representative one and
 // its updated time to its latest item's.
-func refreshStory(ctx context.Context, tx *sql.Tx, id string) error {
-	rows, err := tx.QueryContext(ctx, `SELECT i.title, i.source_key FROM story_items si
+func refreshStory(ctx context.Context, c *stmtCache, id string) error {
+	rows, err := c.query(ctx, `SELECT i.title, i.source_key FROM story_items si
 		JOIN items i ON i.id = si.item_id WHERE si.story_id = ? ORDER BY si.added, i.id LIMIT 200`, id)
 	if err != nil {
 		return err
@@ -171,7 +173,7 @@ func refreshStory(ctx context.Context, tx *sql.Tx, id string) error {
 		return err
 	}
 	title := model.BestHeadline(titles)
-	_, err = tx.ExecContext(ctx, `UPDATE stories SET title = CASE WHEN ? = '' THEN title ELSE ? END,
+	_, err = c.exec(ctx, `UPDATE stories SET title = CASE WHEN ? = '' THEN title ELSE ? END,
 		updated = (SELECT max(added) FROM story_items WHERE story_id = ?) WHERE id = ?`,
 		title, title, id, id)
 	return err

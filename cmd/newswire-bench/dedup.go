@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -28,6 +29,8 @@ func runDedup(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	bgPart := fs.String("background", "embedded", "background document frequencies: embedded (the tuning half's), none, or a part of the CSV (tune, test, all)")
 	minCoverage := fs.Float64("coverage", 0, "min coverage (0: default)")
 	minShared := fs.Int("min-shared", 0, "min shared terms (0: default)")
+	path := fs.String("path", "ingest", "ingest: per-publisher RSS files through the real ingest path into SQLite; memory: the clusterer alone")
+	cycle := fs.Duration("cycle", time.Hour, "with --path ingest: poll cycle (one feed file per publisher per cycle)")
 	explainFlag := fs.Bool("explain", false, "print impure clusters and fragmented stories")
 	useURL := fs.Bool("url-words", true, "use URL path words")
 	if err := fs.Parse(args); err != nil {
@@ -55,7 +58,20 @@ func runDedup(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	for _, p := range parts {
 		sub := arrange(split(rows, p), *order, *seed)
 		start := time.Now()
-		pred := clusterMemory(sub, cfg)
+		var pred []string
+		if *path == "memory" {
+			pred = clusterMemory(sub, cfg)
+		} else {
+			dir, err := os.MkdirTemp("", "newswire-bench-")
+			if err != nil {
+				return err
+			}
+			pred, err = clusterIngest(ctx, sub, cfg, *cycle, dir)
+			os.RemoveAll(dir)
+			if err != nil {
+				return err
+			}
+		}
 		elapsed := time.Since(start)
 		truth := make([]string, len(sub))
 		for i, r := range sub {
@@ -65,8 +81,8 @@ func runDedup(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if *explainFlag {
 			explain(stdout, sub, pred)
 		}
-		fmt.Fprintf(stdout, "%-5s items=%d stories=%d truth=%d  B3 P=%.3f R=%.3f F1=%.3f  pair P=%.3f R=%.3f F1=%.3f  %.0f items/s\n",
-			p, s.Items, s.Clusters, s.Truth, s.BCubedPrecision, s.BCubedRecall, s.BCubedF1,
+		fmt.Fprintf(stdout, "%-6s %-5s items=%d stories=%d truth=%d  B3 P=%.3f R=%.3f F1=%.3f  pair P=%.3f R=%.3f F1=%.3f  %.0f items/s\n",
+			*path, p, s.Items, s.Clusters, s.Truth, s.BCubedPrecision, s.BCubedRecall, s.BCubedF1,
 			s.PairPrecision, s.PairRecall, s.PairF1, float64(len(sub))/elapsed.Seconds())
 	}
 	return nil

@@ -30,6 +30,7 @@ const usage = `usage: newswire-bench <command> [flags]
 
 commands:
   dedup       cluster labelled headlines (UCI News Aggregator CSV) and score the stories
+  scale       ingest and cluster 10k/100k/1M synthetic items; items/s and peak memory
   background  print the document frequencies dedup embeds (from the tuning half)
 `
 
@@ -41,6 +42,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "dedup":
 		return runDedup(ctx, args[1:], stdout, stderr)
+	case "scale":
+		return runScale(ctx, args[1:], stdout, stderr)
 	case "background":
 		return runBackground(args[1:], stdout, stderr)
 	}

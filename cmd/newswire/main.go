@@ -4,6 +4,7 @@
 //
 //	newswire serve  [flags]          ingest --seeds, then serve HTTP
 //	newswire ingest [flags] PATH...  ingest files or directories once
+//	newswire stories [--json]        list the stories and their coverage
 //
 // Every flag can also be set with a NEWSWIRE_* environment variable
 // (--db → NEWSWIRE_DB, --tag-authority → NEWSWIRE_TAG_AUTHORITY); a flag
@@ -41,7 +42,8 @@ const usage = `usage: newswire <command> [flags]
 
 commands:
   serve    ingest the seed directory and serve feeds over HTTP
-  ingest   ingest post dumps (files or directories) once and exit
+  ingest   ingest post dumps and feed files (files or directories) once and exit
+  stories  list the stories: every outlet's coverage of one event, grouped
 
 Run 'newswire <command> -h' for a command's flags.
 `
@@ -57,6 +59,8 @@ func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) erro
 		return runServe(ctx, args[1:], env, stderr)
 	case "ingest":
 		return runIngest(ctx, args[1:], env, stdout, stderr)
+	case "stories":
+		return runStories(ctx, args[1:], env, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

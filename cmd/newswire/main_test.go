@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -180,9 +182,11 @@ func TestConformance(t *testing.T) {
 			t.Errorf("OPML does not list %s.atom (it lists %v)", path, feedURLs)
 		}
 	}
-	if len(listed) != 7 {
-		t.Errorf("OPML lists %d feeds, want 7: %v", len(listed), feedURLs)
+	if len(listed) != 8 {
+		t.Errorf("OPML lists %d feeds, want 8: %v", len(listed), feedURLs)
 	}
+	// The Kremlin-channel story's own feed: its six outlets and the post.
+	want["/stories/"+storyKeyWith(t, d, "New York Times")] = 7
 	dir := t.TempDir()
 	for path, entries := range want {
 		for _, ext := range []string{"atom", "rss", "json"} {
@@ -545,4 +549,27 @@ func TestRescan(t *testing.T) {
 	d2 := startDaemon(t, "--db", filepath.Join(t.TempDir(), "m.db"), "--seeds", dir2, "--rescan", "100ms")
 	os.WriteFile(filepath.Join(dir2, "3.txt"), []byte("Third Post\n\nBody.\n"), 0o644)
 	waitForPosts(t, d2, 1)
+}
+
+// storyKeyWith returns the key of the first story /api/stories lists with
+// the given outlet.
+func storyKeyWith(t *testing.T, d *daemon, outlet string) string {
+	t.Helper()
+	_, body := d.get(t, "/api/stories")
+	var page struct {
+		Stories []struct {
+			Key     string   `json:"key"`
+			Outlets []string `json:"outlets"`
+		} `json:"stories"`
+	}
+	if err := json.Unmarshal(body, &page); err != nil {
+		t.Fatalf("/api/stories: %v\n%s", err, body)
+	}
+	for _, s := range page.Stories {
+		if slices.Contains(s.Outlets, outlet) {
+			return s.Key
+		}
+	}
+	t.Fatalf("no story covered by %s in %s", outlet, body)
+	return ""
 }

@@ -60,6 +60,9 @@ type Rejected struct {
 	Err   error
 }
 
+// Unwrap returns the reason.
+func (r Rejected) Unwrap() error { return r.Err }
+
 func (r Rejected) Error() string {
 	return fmt.Sprintf("item %d (%q): %v", r.Index+1, truncate(r.Title, 60), r.Err)
 }
@@ -69,7 +72,7 @@ func (r Rejected) Error() string {
 // left out and returned as rejected (each a Rejected). If commit fails, the
 // clusterer is rebuilt from the store before the next ingest.
 func (s *Service) IngestItems(ctx context.Context, items []model.Item, commit func(*model.CoverageBatch) error) ([]error, error) {
-	return s.ingest(ctx, items, nil, commit)
+	return s.ingest(ctx, items, nil, nil, commit)
 }
 
 // IngestPost does the same for a post's coverage (PostItems): its related
@@ -77,16 +80,16 @@ func (s *Service) IngestItems(ctx context.Context, items []model.Item, commit fu
 // in one transaction, p.Related carries the items' IDs and the post's own
 // item as RelatedSelf.
 func (s *Service) IngestPost(ctx context.Context, p *model.Post, commit func(*model.CoverageBatch) error) ([]error, error) {
-	return s.ingest(ctx, PostItems(p), func(b *model.CoverageBatch) { LinkPostItems(p, b) }, commit)
+	return s.ingest(ctx, PostItems(p), citedKeys(p), func(b *model.CoverageBatch) { LinkPostItems(p, b) }, commit)
 }
 
-func (s *Service) ingest(ctx context.Context, items []model.Item, link func(*model.CoverageBatch), commit func(*model.CoverageBatch) error) ([]error, error) {
+func (s *Service) ingest(ctx context.Context, items []model.Item, cited map[string]bool, link func(*model.CoverageBatch), commit func(*model.CoverageBatch) error) ([]error, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.restore(ctx); err != nil {
 		return nil, err
 	}
-	batch, rejected, err := s.prepare(ctx, items)
+	batch, rejected, err := s.prepare(ctx, items, cited)
 	if err != nil {
 		return rejected, err
 	}
@@ -126,7 +129,7 @@ func (s *Service) restore(ctx context.Context) error {
 
 // prepare gives items their identity and state and decides the stories of
 // the new ones, in time order.
-func (s *Service) prepare(ctx context.Context, items []model.Item) (*model.CoverageBatch, []error, error) {
+func (s *Service) prepare(ctx context.Context, items []model.Item, cited map[string]bool) (*model.CoverageBatch, []error, error) {
 	var rejected []error
 	batch := &model.CoverageBatch{}
 	index := map[string]int{}
@@ -142,10 +145,11 @@ func (s *Service) prepare(ctx context.Context, items []model.Item) (*model.Cover
 		index[it.ID] = len(batch.Items)
 		batch.Items = append(batch.Items, model.CoverageItem{Item: it})
 	}
-	if err := s.classify(ctx, batch); err != nil {
+	stories, err := s.classify(ctx, batch)
+	if err != nil {
 		return nil, rejected, err
 	}
-	s.assign(batch)
+	s.assign(batch, stories, cited)
 	return batch, rejected, nil
 }
 
@@ -174,34 +178,41 @@ func (s *Service) identify(it *model.Item) error {
 // classify marks each item new, updated or unchanged against the store. A
 // GUID the source reused for a different article gives the newcomer an ID
 // of its own instead of overwriting the old item.
-func (s *Service) classify(ctx context.Context, batch *model.CoverageBatch) error {
+func (s *Service) classify(ctx context.Context, batch *model.CoverageBatch) (map[string]string, error) {
+	stories := map[string]string{}
 	stored, err := s.lookup(ctx, batch)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	for id, st := range stored {
+		stories[id] = st.StoryID
 	}
 	var reused []int
 	for i := range batch.Items {
 		ci := &batch.Items[i]
 		old, ok := stored[ci.Item.ID]
 		if ok && ci.Item.GUID != "" && differentArticle(&old.Item, &ci.Item) {
-			ci.Item.ID = s.cfg.Tagger.Item(ci.Item.SourceKey, ci.Item.GUID+"\x00"+articleKey(&ci.Item), "", "", "")
+			ci.Item.ID = s.cfg.Tagger.Item(ci.Item.SourceKey, reusedGUID(&ci.Item), "", "", "")
 			reused = append(reused, i)
 			continue
 		}
 		setState(ci, old, ok)
 	}
 	if len(reused) == 0 {
-		return nil
+		return stories, nil
 	}
 	again, err := s.lookup(ctx, batch)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, i := range reused {
 		old, ok := again[batch.Items[i].Item.ID]
 		setState(&batch.Items[i], old, ok)
+		if ok {
+			stories[old.Item.ID] = old.StoryID
+		}
 	}
-	return nil
+	return stories, nil
 }
 
 func (s *Service) lookup(ctx context.Context, batch *model.CoverageBatch) (map[string]model.StoredItem, error) {
@@ -241,6 +252,10 @@ func differentArticle(a, b *model.Item) bool {
 	return overlap(dedup.Tokens(a.Title), dedup.Tokens(b.Title)) < 0.3
 }
 
+// reusedGUID is the identity of an article whose GUID its source had
+// already given to another article.
+func reusedGUID(it *model.Item) string { return it.GUID + "\x00" + articleKey(it) }
+
 // articleKey tells apart articles that share a GUID.
 func articleKey(it *model.Item) string {
 	if it.CanonicalURL != "" {
@@ -270,8 +285,11 @@ func overlap(a, b []string) float64 {
 	return float64(both) / float64(len(set))
 }
 
-// assign asks the clusterer for the story of each new item, oldest first.
-func (s *Service) assign(batch *model.CoverageBatch) {
+// assign asks the clusterer for the story of each new item, oldest first
+// and posts' own items last. A post's own item is told the stories of the
+// pieces it cites (stories maps known item IDs to their stories; cited
+// holds the relatedKey of each cited item).
+func (s *Service) assign(batch *model.CoverageBatch, stories map[string]string, cited map[string]bool) {
 	now := s.cfg.Now().UTC()
 	var fresh []int
 	for i := range batch.Items {
@@ -280,20 +298,53 @@ func (s *Service) assign(batch *model.CoverageBatch) {
 		}
 	}
 	sort.SliceStable(fresh, func(x, y int) bool {
-		return itemTime(&batch.Items[fresh[x]].Item, now).Before(itemTime(&batch.Items[fresh[y]].Item, now))
+		a, b := &batch.Items[fresh[x]].Item, &batch.Items[fresh[y]].Item
+		if pa, pb := model.IsPostSource(a.SourceKey), model.IsPostSource(b.SourceKey); pa != pb {
+			return pb
+		}
+		return itemTime(a, now).Before(itemTime(b, now))
 	})
 	for _, i := range fresh {
 		ci := &batch.Items[i]
-		storyID := s.cfg.Tagger.Story(ci.Item.ID)
-		in := input(&ci.Item, storyID)
+		in := input(&ci.Item, s.cfg.Tagger.Story(ci.Item.ID))
 		in.Time = itemTime(&ci.Item, now)
+		if ci.Item.GUID != "" && ci.Item.ID != s.cfg.Tagger.Item(ci.Item.SourceKey, ci.Item.GUID, "", "", "") {
+			in.GUID = reusedGUID(&ci.Item) // not the same article as the GUID's first holder
+		}
+		if model.IsPostSource(ci.Item.SourceKey) {
+			in.Cites = citedStories(batch, stories, cited)
+		}
 		d := s.c.Assign(in)
 		ci.Story = model.StoryAssignment{StoryID: d.StoryID, NewStory: d.New, Reason: d.Reason,
 			Score: d.Score, Merged: d.Merged}
 		if d.New {
 			ci.Story.Key = model.StoryKey(d.StoryID, ci.Item.Title)
 		}
+		stories[ci.Item.ID] = d.StoryID
 	}
+	// Store new items in the order they were assigned: an item may join a
+	// story that an item later in the input started.
+	order := make([]model.CoverageItem, 0, len(batch.Items))
+	for _, ci := range batch.Items {
+		if ci.State != model.ItemNew {
+			order = append(order, ci)
+		}
+	}
+	for _, i := range fresh {
+		order = append(order, batch.Items[i])
+	}
+	batch.Items = order
+}
+
+// citedStories lists the stories of the batch's cited items.
+func citedStories(batch *model.CoverageBatch, stories map[string]string, cited map[string]bool) []string {
+	var out []string
+	for _, ci := range batch.Items {
+		if cited[relatedKey(ci.Item.Outlet, ci.Item.Title, ci.Item.URL)] && stories[ci.Item.ID] != "" {
+			out = append(out, stories[ci.Item.ID])
+		}
+	}
+	return out
 }
 
 func itemTime(it *model.Item, now time.Time) time.Time {

@@ -66,6 +66,18 @@ func LinkPostItems(p *model.Post, batch *model.CoverageBatch) {
 	}
 }
 
+// citedKeys are the relatedKeys of the items a post is about: the headline
+// it summarises and the pieces it names as its subject.
+func citedKeys(p *model.Post) map[string]bool {
+	keys := map[string]bool{}
+	for _, r := range p.Related {
+		if r.Kind == model.RelatedSource || r.Kind == model.RelatedCited {
+			keys[relatedKey(r.Outlet, strings.Join(strings.Fields(r.Title), " "), r.URL)] = true
+		}
+	}
+	return keys
+}
+
 func relatedKey(outlet, title, url string) string {
 	return outlet + "\x00" + title + "\x00" + url
 }

@@ -150,6 +150,10 @@ type Input struct {
 	Summary      string
 	URLWords     []string
 	Time         time.Time
+	// Cites names stories the item is known to discuss (a post citing the
+	// piece it summarises): it joins the first live one, unless it is the
+	// same article as something already seen.
+	Cites []string
 }
 
 // Decision is where an item went and why.
@@ -177,7 +181,15 @@ type Clusterer struct {
 	bands    map[uint32][]int32 // SimHash band → items
 	postings [][]int32          // term → items, oldest first
 	items    []item
+	// active lists the stories that still hold a centroid; sweep drops
+	// the centroids of stories long out of the window.
+	active  []int32
+	latest  int64 // latest item time seen
+	assigns int
 }
+
+// sweepEvery is how many assignments pass between sweeps of old stories.
+const sweepEvery = 4096
 
 type item struct {
 	story int32
@@ -220,9 +232,18 @@ func (c *Clusterer) Stories() int {
 
 // Assign places an item in a story, starting one if nothing matches.
 func (c *Clusterer) Assign(in Input) Decision {
+	c.assigns++
+	if c.assigns%sweepEvery == 0 {
+		c.sweep()
+	}
 	f := c.features(in)
-	if s, reason, ok := c.exactMatch(in, f); ok {
+	if s, reason, ok := c.exactMatch(f); ok {
 		return c.join(s, f, reason, 1)
+	}
+	for _, id := range in.Cites {
+		if s, ok := c.byID[id]; ok {
+			return c.join(c.root(s), f, model.ReasonCitedBy, 1)
+		}
 	}
 	if s, ok := c.syndicated(f); ok {
 		return c.join(s, f, model.ReasonSyndicated, 1)
@@ -265,7 +286,7 @@ type features struct {
 	unix  int64
 	vec   map[int32]float64 // unit TF-IDF vector
 	hash  uint64
-	keys  []uint64
+	keys  []exactKey
 	terms []int32
 }
 
@@ -332,17 +353,24 @@ func (c *Clusterer) idf(id int32) float64 {
 	return math.Log(float64(docs+1)/float64(df+1)) + 1
 }
 
-// exactKeys are the layer-1 identities of an item.
-func exactKeys(in Input) []uint64 {
-	var keys []uint64
+// exactKey is a layer-1 identity of an item.
+type exactKey struct {
+	hash   uint64
+	reason model.Reason
+}
+
+// exactKeys are the layer-1 identities of an item: its canonical URL, its
+// GUID within its source, and its outlet with its normalised headline.
+func exactKeys(in Input) []exactKey {
+	var keys []exactKey
 	if in.CanonicalURL != "" {
-		keys = append(keys, keyHash("url", in.CanonicalURL))
+		keys = append(keys, exactKey{keyHash("url", in.CanonicalURL), model.ReasonSameURL})
 	}
 	if in.GUID != "" {
-		keys = append(keys, keyHash("guid", in.SourceKey, in.GUID))
+		keys = append(keys, exactKey{keyHash("guid", in.SourceKey, in.GUID), model.ReasonSameGUID})
 	}
 	if t := model.NormalizeTitle(in.Title); t != "" && in.Outlet != "" {
-		keys = append(keys, keyHash("title", model.NormalizeTitle(in.Outlet), t))
+		keys = append(keys, exactKey{keyHash("title", model.NormalizeTitle(in.Outlet), t), model.ReasonSameTitle})
 	}
 	return keys
 }
@@ -356,32 +384,23 @@ func keyHash(parts ...string) uint64 {
 	return h.Sum64()
 }
 
-// exactMatch finds a story holding the same article (layer 1).
-func (c *Clusterer) exactMatch(in Input, f *features) (int32, model.Reason, bool) {
-	kinds := []string{}
-	if in.CanonicalURL != "" {
-		kinds = append(kinds, "url")
-	}
-	if in.GUID != "" {
-		kinds = append(kinds, "guid")
-	}
-	kinds = append(kinds, "title")
-	for i, k := range f.keys {
-		if s, ok := c.keys[k]; ok {
-			return c.root(s), reasonFor(kinds[i]), true
+// exactMatch finds a story holding the same article (layer 1). The same
+// address or GUID is the same article whenever it comes; the same outlet
+// and headline only within the window (a daily "Stocks close lower" is a
+// new story each day).
+func (c *Clusterer) exactMatch(f *features) (int32, model.Reason, bool) {
+	for _, k := range f.keys {
+		s, ok := c.keys[k.hash]
+		if !ok {
+			continue
 		}
+		s = c.root(s)
+		if k.reason == model.ReasonSameTitle && !c.storyInWindow(s, f.unix) {
+			continue
+		}
+		return s, k.reason, true
 	}
 	return -1, "", false
-}
-
-func reasonFor(kind string) model.Reason {
-	switch kind {
-	case "url":
-		return model.ReasonSameURL
-	case "guid":
-		return model.ReasonSameGUID
-	}
-	return model.ReasonSameTitle
 }
 
 // syndicated finds a story with a near-identical text in the window (layer 2).
@@ -509,6 +528,7 @@ func (c *Clusterer) start(id string, f *features) Decision {
 	c.stories = append(c.stories, &story{id: id, parent: s, first: f.unix, last: f.unix,
 		centroid: map[int32]float64{}})
 	c.byID[id] = s
+	c.active = append(c.active, s)
 	c.add(s, f)
 	return Decision{StoryID: id, New: true, Reason: model.ReasonFirst, Score: 1}
 }
@@ -527,6 +547,11 @@ func (c *Clusterer) add(s int32, f *features) {
 	st.first = min(st.first, f.unix)
 	st.last = max(st.last, f.unix)
 	st.size++
+	c.latest = max(c.latest, f.unix)
+	if st.centroid == nil { // a dormant story woken by an exact match
+		st.centroid = map[int32]float64{}
+		c.active = append(c.active, s)
+	}
 	for t, w := range f.vec {
 		old := st.centroid[t]
 		st.centroid[t] = old + w
@@ -536,8 +561,10 @@ func (c *Clusterer) add(s int32, f *features) {
 		c.pruneCentroid(st)
 	}
 	for _, k := range f.keys {
-		if _, ok := c.keys[k]; !ok {
-			c.keys[k] = s
+		// The first holder of an address or GUID keeps it; a headline
+		// belongs to the latest story that used it.
+		if _, ok := c.keys[k.hash]; !ok || k.reason == model.ReasonSameTitle {
+			c.keys[k.hash] = s
 		}
 	}
 	if f.hash != 0 {
@@ -548,6 +575,27 @@ func (c *Clusterer) add(s int32, f *features) {
 	for _, t := range f.terms {
 		c.postings[t] = append(c.postings[t], i)
 	}
+}
+
+// sweep frees the centroids of stories whose activity ended more than two
+// windows before the latest item: no item within the window can join them
+// by similarity any more, and memory stays bounded by the window, not by
+// history. Exact matches still find them.
+func (c *Clusterer) sweep() {
+	horizon := c.latest - 2*int64(c.cfg.Window/time.Second)
+	kept := c.active[:0]
+	for _, s := range c.active {
+		st := c.stories[s]
+		switch {
+		case st.parent != s || st.centroid == nil:
+			// merged away, or already dormant
+		case st.last < horizon:
+			st.centroid, st.norm2 = nil, 0
+		default:
+			kept = append(kept, s)
+		}
+	}
+	c.active = kept
 }
 
 // pruneCentroid keeps a story's heaviest terms.

@@ -74,6 +74,9 @@ const (
 	RelatedList RelatedKind = "list"
 	// RelatedMention is a "Title (Outlet)" or "Title (Date)" mention in the text.
 	RelatedMention RelatedKind = "mention"
+	// RelatedCited is a piece the post names by its headline as what it
+	// discusses ("a WaPo analysis titled “…”").
+	RelatedCited RelatedKind = "cited"
 	// RelatedSelf is the post itself as a piece of coverage: it links the
 	// post to the story it is about. Readers never list it as related.
 	RelatedSelf RelatedKind = "self"

@@ -27,8 +27,10 @@ func parsePost(lines []line, p *model.Post) {
 	}
 	related := findSources(p.Body)
 	related = appendMentions(related, p.Body)
+	related = appendTitled(related, p.Body)
 	for _, s := range p.Sections {
 		related = appendMentions(related, s.Body)
+		related = appendTitled(related, s.Body)
 	}
 	related = append(related, b.list...)
 	p.Related = dedupRelated(related)

@@ -340,3 +340,27 @@ func TestParseOtherWordPressPost(t *testing.T) {
 		t.Errorf("comment 4 = %+v: a lone number is its body", c)
 	}
 }
+
+func TestTitledMentions(t *testing.T) {
+	tests := []struct{ text, title, outlet string }{
+		{"The only story was a WaPo analysis piece by Joseph Marks titled “The Cybersecurity 202: Kushner’s WhatsApp habit raises security concerns” that required scrolling.",
+			"The Cybersecurity 202: Kushner’s WhatsApp habit raises security concerns", "Washington Post"},
+		{`Reuters ran a story headlined "Fed holds rates steady as inflation cools" this morning.`,
+			"Fed holds rates steady as inflation cools", "Reuters"},
+		{`My friend wrote a post titled "Ten things" once.`, "", ""}, // too short a headline
+		{`A piece entitled “Why the Senate stalled on the budget bill” ran somewhere.`,
+			"Why the Senate stalled on the budget bill", ""},
+	}
+	for _, tt := range tests {
+		got := appendTitled(nil, []model.Block{{Kind: model.Paragraph, Text: tt.text}})
+		if tt.title == "" {
+			if len(got) != 0 {
+				t.Errorf("%q: got %+v, want nothing", tt.text, got)
+			}
+			continue
+		}
+		if len(got) != 1 || got[0].Title != tt.title || got[0].Outlet != tt.outlet || got[0].Kind != model.RelatedCited {
+			t.Errorf("%q: got %+v, want %q from %q", tt.text, got, tt.title, tt.outlet)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package postfile
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -228,8 +229,12 @@ func checkWordPressBody(t *testing.T, p *model.Post) {
 			}
 		}
 	}
-	if len(p.Sections) != 0 || len(p.Related) != 0 {
-		t.Errorf("Sections = %+v, Related = %+v; want none (no \"(D-Md.)\" mention)", p.Sections, p.Related)
+	// The one related item is the WaPo analysis the post names with
+	// "titled “…”"; "(D-Md.)" is no mention.
+	wantRelated := []model.RelatedItem{{Kind: model.RelatedCited, Outlet: "Washington Post",
+		Title: "The Cybersecurity 202: Kushner’s WhatsApp habit raises security concerns"}}
+	if len(p.Sections) != 0 || !reflect.DeepEqual(p.Related, wantRelated) {
+		t.Errorf("Sections = %+v, Related = %+v; want none and %+v", p.Sections, p.Related, wantRelated)
 	}
 }
 

@@ -59,6 +59,7 @@ type apiRelated struct {
 	URL       *string    `json:"url"`
 	Kind      string     `json:"kind"`
 	Published *time.Time `json:"published"`
+	Story     *string    `json:"story"` // the key of its story, if any
 }
 
 type apiComment struct {
@@ -83,6 +84,11 @@ type apiPost struct {
 	DateFromDump bool         `json:"date_from_dump"`
 	Topics       []apiTopic   `json:"topics"`
 	Related      []apiRelated `json:"related"`
+	// RelatedStories names the stories of the related items, each once,
+	// in order of first mention.
+	RelatedStories []apiStoryRef `json:"related_stories"`
+	// Story is the story the post itself is about, or null.
+	Story        *apiStoryRef `json:"story"`
 	Body         []apiBlock   `json:"body"`
 	Sections     []apiSection `json:"sections"`
 	URL          string       `json:"url"`
@@ -162,7 +168,7 @@ func (s *Server) apiPostDetail(p *model.Post) apiPost {
 		Published:    p.Published,
 		DateFromDump: p.DateFromDump,
 		Topics:       s.apiTopics(p.Topics),
-		Related:      make([]apiRelated, 0, len(p.Related)),
+		Story:        s.apiStoryRef(p.StoryKey, p.StoryTitle),
 		Body:         apiBlocks(p.Body),
 		Sections:     make([]apiSection, 0, len(p.Sections)),
 		URL:          s.abs(postPath(p.Slug)),
@@ -170,12 +176,7 @@ func (s *Server) apiPostDetail(p *model.Post) apiPost {
 		CommentCount: commentCount(p),
 		Comments:     make([]apiComment, 0, len(p.Comments)),
 	}
-	for _, rel := range p.Related {
-		out.Related = append(out.Related, apiRelated{
-			Title: rel.Title, Outlet: nullString(rel.Outlet), URL: nullString(rel.URL),
-			Kind: string(rel.Kind), Published: nullTime(rel.Published),
-		})
-	}
+	out.Related, out.RelatedStories = s.apiRelated(p.Related)
 	for _, sec := range p.Sections {
 		out.Sections = append(out.Sections, apiSection{Label: sec.Label, Body: apiBlocks(sec.Body)})
 	}
@@ -183,6 +184,28 @@ func (s *Server) apiPostDetail(p *model.Post) apiPost {
 		out.Comments = append(out.Comments, s.apiComment(p, &p.Comments[i]))
 	}
 	return out
+}
+
+// apiRelated lists a post's related items (not its own, RelatedSelf) and
+// the stories they belong to, each story once.
+func (s *Server) apiRelated(items []model.RelatedItem) ([]apiRelated, []apiStoryRef) {
+	related := make([]apiRelated, 0, len(items))
+	stories := []apiStoryRef{}
+	seen := map[string]bool{}
+	for _, rel := range items {
+		if rel.Kind == model.RelatedSelf {
+			continue
+		}
+		related = append(related, apiRelated{
+			Title: rel.Title, Outlet: nullString(rel.Outlet), URL: nullString(rel.URL),
+			Kind: string(rel.Kind), Published: nullTime(rel.Published), Story: nullString(rel.StoryKey),
+		})
+		if rel.StoryKey != "" && !seen[rel.StoryKey] {
+			seen[rel.StoryKey] = true
+			stories = append(stories, *s.apiStoryRef(rel.StoryKey, rel.StoryTitle))
+		}
+	}
+	return related, stories
 }
 
 func (s *Server) apiComment(p *model.Post, c *model.Comment) apiComment {

@@ -15,17 +15,25 @@ import (
 	"github.com/newswire/newswire/internal/model"
 )
 
-// postsFeed serves /posts.{ext}: every post, newest first.
-func (s *Server) postsFeed(r *http.Request) (*document, error) {
+// topFeed serves the site-wide feeds: /posts.{ext} and /stories.{ext}.
+func (s *Server) topFeed(r *http.Request) (*document, error) {
 	name, ext, _ := splitFile(r.PathValue("file"))
-	if name != "posts" {
-		return nil, notFound("no such page")
+	switch name {
+	case "posts":
+		return s.postsFeed(r.Context(), ext)
+	case "stories":
+		return s.storiesFeed(r, ext)
 	}
+	return nil, notFound("no such page")
+}
+
+// postsFeed serves /posts.{ext}: every post, newest first.
+func (s *Server) postsFeed(ctx context.Context, ext string) (*document, error) {
 	f, err := feedFormat(ext)
 	if err != nil {
 		return nil, err
 	}
-	posts, err := s.store.ListPosts(r.Context())
+	posts, err := s.store.ListPosts(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +120,13 @@ func (s *Server) post(ctx context.Context, slug string) (*model.Post, error) {
 
 // renderFeed renders feed, served at path, in format f.
 func (s *Server) renderFeed(f feeds.Format, path string, feed *feeds.Feed) (*document, error) {
-	feed.SelfURL = s.feedURL(path, f)
+	return s.renderFeedPage(f, path, "", feed)
+}
+
+// renderFeedPage renders one page of a paged feed, served at path with
+// query (such as "?after=…", or "" for the first page), in format f.
+func (s *Server) renderFeedPage(f feeds.Format, path, query string, feed *feeds.Feed) (*document, error) {
+	feed.SelfURL = s.feedURL(path, f) + query
 	var buf bytes.Buffer
 	if err := feeds.Render(&buf, f, feed); err != nil {
 		return nil, fmt.Errorf("render %s feed %s: %w", f, path, err)

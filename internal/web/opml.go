@@ -38,9 +38,10 @@ type opmlOutline struct {
 	HTMLURL string `xml:"htmlUrl,attr"`
 }
 
-// opml serves /opml: the all-posts feed, every post's comments feed and
-// every topic's feed, each once, by its Atom URL. Thread feeds are left
-// out: there are too many and they are found from the comments.
+// opml serves /opml: the all-posts feed, the all-stories feed, every
+// post's comments feed and every topic's feed, each once, by its Atom URL.
+// Thread feeds and single stories' feeds are left out: there are too many
+// and they are found from the comments and the stories feed.
 func (s *Server) opml(r *http.Request) (*document, error) {
 	posts, err := s.store.ListPosts(r.Context())
 	if err != nil {
@@ -84,6 +85,7 @@ func (s *Server) opmlDoc(posts []model.Post, topics []model.Topic) *opmlDoc {
 		})
 	}
 	add(s.title+": all posts", postsPath, s.abs("/"))
+	add(s.title+": all stories", storiesPath, s.abs(storiesPath))
 	for _, p := range posts {
 		add("Comments on "+p.Title, commentsPath(p.Slug), s.abs(postPath(p.Slug))+"#comments")
 	}

@@ -18,9 +18,11 @@ var templateFS embed.FS
 
 // pages holds one template set per page, each sharing layout.html.
 var pages = map[string]*template.Template{
-	"index": parsePage("index.html"),
-	"post":  parsePage("post.html"),
-	"topic": parsePage("topic.html"),
+	"index":   parsePage("index.html"),
+	"post":    parsePage("post.html"),
+	"topic":   parsePage("topic.html"),
+	"story":   parsePage("story.html"),
+	"stories": parsePage("stories.html"),
 }
 
 func parsePage(name string) *template.Template {
@@ -88,6 +90,14 @@ type relatedView struct {
 	Date   string
 }
 
+// relatedGroupView is the related items of a post that belong to one
+// story (Story is nil for those in none).
+type relatedGroupView struct {
+	Story *storyLinkView
+	Items []relatedView
+	Other bool // items in no story, listed after those in stories
+}
+
 type commentView struct {
 	Number       int
 	Anchor       string
@@ -105,9 +115,12 @@ type commentView struct {
 
 type indexPage struct {
 	pageHead
-	Feeds  []feedLink
-	Posts  []postSummaryView
-	Topics []topicView
+	Feeds        []feedLink
+	Posts        []postSummaryView
+	Topics       []topicView
+	Stories      []storySummaryView // the newest few
+	StoriesURL   string
+	StoriesFeeds []feedLink
 }
 
 type postPage struct {
@@ -119,7 +132,8 @@ type postPage struct {
 	Body      []blockView
 	Sections  []sectionView
 	Topics    []topicView
-	Related   []relatedView
+	About     *storyLinkView // the story the post is about, if known
+	Related   []relatedGroupView
 	Count     int
 	Feeds     []feedLink // the comments feed
 	Comments  []*commentView
@@ -132,7 +146,8 @@ type topicPage struct {
 	Posts []postSummaryView
 }
 
-// index serves /: posts with their threads, and topics.
+// index serves /: posts with their threads, the newest stories, and
+// topics.
 func (s *Server) index(r *http.Request) (*document, error) {
 	ctx := r.Context()
 	posts, err := s.store.ListPosts(ctx)
@@ -143,10 +158,17 @@ func (s *Server) index(r *http.Request) (*document, error) {
 	if err != nil {
 		return nil, err
 	}
+	stories, _, err := s.store.Stories(ctx, indexStories, "")
+	if err != nil {
+		return nil, err
+	}
 	page := indexPage{
-		pageHead: s.head(s.title, postsPath),
-		Feeds:    s.feedLinks(postsPath),
-		Posts:    make([]postSummaryView, 0, len(posts)),
+		pageHead:     s.head(s.title, postsPath),
+		Feeds:        s.feedLinks(postsPath),
+		Posts:        make([]postSummaryView, 0, len(posts)),
+		Stories:      s.storySummaries(stories),
+		StoriesURL:   s.abs(storiesPath),
+		StoriesFeeds: s.feedLinks(storiesPath),
 	}
 	for i := range posts {
 		view, err := s.postSummaryWithThreads(ctx, &posts[i])
@@ -158,7 +180,7 @@ func (s *Server) index(r *http.Request) (*document, error) {
 	for _, t := range topics {
 		page.Topics = append(page.Topics, s.topicView(t))
 	}
-	return renderPage("index", page, postsUpdated(posts))
+	return renderPage("index", page, latestTime(postsUpdated(posts), storiesUpdated(stories)))
 }
 
 // postPage serves /posts/{post}: a post with its comments.
@@ -277,6 +299,8 @@ func (s *Server) postView(p *model.Post) postPage {
 		Count:     len(p.Comments),
 		Feeds:     s.feedLinks(comments),
 		Comments:  s.commentTree(p),
+		About:     s.storyLink(p.StoryKey, p.StoryTitle),
+		Related:   s.relatedGroups(p.Related),
 	}
 	for _, sec := range p.Sections {
 		page.Sections = append(page.Sections, sectionView{Label: sec.Label, Body: s.blockViews(p.Slug, sec.Body)})
@@ -284,13 +308,37 @@ func (s *Server) postView(p *model.Post) postPage {
 	for _, t := range p.Topics {
 		page.Topics = append(page.Topics, s.topicView(t))
 	}
-	for _, rel := range p.Related {
-		page.Related = append(page.Related, relatedView{
-			Title: rel.Title, Outlet: rel.Outlet, URL: rel.URL,
-			Date: formatDay(rel.Published),
-		})
-	}
 	return page
+}
+
+// relatedGroups groups a post's related items by the story they belong
+// to, each story once, in order of first mention, and then the items in
+// no story; the post's own item (RelatedSelf) is not listed.
+func (s *Server) relatedGroups(items []model.RelatedItem) []relatedGroupView {
+	var groups []relatedGroupView
+	var loose []relatedView
+	index := map[string]int{}
+	for _, rel := range items {
+		if rel.Kind == model.RelatedSelf {
+			continue
+		}
+		view := relatedView{Title: rel.Title, Outlet: rel.Outlet, URL: rel.URL, Date: formatDay(rel.Published)}
+		if rel.StoryKey == "" {
+			loose = append(loose, view)
+			continue
+		}
+		i, ok := index[rel.StoryKey]
+		if !ok {
+			i = len(groups)
+			index[rel.StoryKey] = i
+			groups = append(groups, relatedGroupView{Story: s.storyLink(rel.StoryKey, rel.StoryTitle)})
+		}
+		groups[i].Items = append(groups[i].Items, view)
+	}
+	if len(loose) > 0 {
+		groups = append(groups, relatedGroupView{Items: loose, Other: len(groups) > 0})
+	}
+	return groups
 }
 
 // commentTree arranges a post's comments as threads: roots in comment

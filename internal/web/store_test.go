@@ -4,17 +4,20 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/newswire/newswire/internal/model"
 )
 
-// fakeStore is an in-memory Store over hand-made posts.
+// fakeStore is an in-memory Store over hand-made posts and stories.
 type fakeStore struct {
-	posts []model.Post // full posts, with comments
-	panic bool         // every method panics (recovery test)
-	err   error        // every method fails with err (when set)
+	posts   []model.Post      // full posts, with comments
+	stories []model.Story     // live stories, in full
+	merged  map[string]string // key of a merged story → key it lives in now
+	panic   bool              // every method panics (recovery test)
+	err     error             // every method fails with err (when set)
 }
 
 func (s *fakeStore) check() error {
@@ -105,6 +108,51 @@ func (s *fakeStore) TopicPosts(ctx context.Context, slug string) (model.Topic, [
 	return topics[i], posts, nil
 }
 
+// Stories pages the live stories, newest activity first; its cursor is
+// the ID of the last story of the previous page.
+func (s *fakeStore) Stories(ctx context.Context, limit int, cursor string) ([]model.Story, string, error) {
+	if err := s.check(); err != nil {
+		return nil, "", err
+	}
+	live := slices.Clone(s.stories)
+	slices.SortStableFunc(live, func(a, b model.Story) int {
+		if c := b.Updated.Compare(a.Updated); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	start := 0
+	if cursor != "" {
+		i := slices.IndexFunc(live, func(st model.Story) bool { return st.ID == cursor })
+		if i < 0 {
+			return nil, "", fmt.Errorf("cursor %q: %w", cursor, model.ErrInvalid)
+		}
+		start = i + 1
+	}
+	end := min(len(live), start+limit)
+	next := ""
+	if end < len(live) {
+		next = live[end-1].ID
+	}
+	return live[start:end], next, nil
+}
+
+// Story returns a live story by key, or *model.Moved for a merged one.
+func (s *fakeStore) Story(ctx context.Context, key string) (*model.Story, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	if to, ok := s.merged[key]; ok {
+		return nil, fmt.Errorf("read story: %w", &model.Moved{What: "story", From: key, To: to})
+	}
+	for _, st := range s.stories {
+		if st.Key == key {
+			return &st, nil
+		}
+	}
+	return nil, fmt.Errorf("story %q: %w", key, model.ErrNotFound)
+}
+
 // Test data.
 var (
 	testTagger = model.Tagger{Authority: "news.example.org", Date: "2025"}
@@ -173,5 +221,109 @@ func newFakeStore() *fakeStore {
 		Body:   []model.Block{para("Nothing happened.")},
 		Topics: []model.Topic{topicBudget, topicCourts},
 	}
-	return &fakeStore{posts: []model.Post{budget, kushner, quiet}}
+	budget.StoryKey, budget.StoryTitle = budgetStoryKey, budgetStoryTitle
+	budget.Related[0].StoryKey, budget.Related[0].StoryTitle = budgetStoryKey, budgetStoryTitle
+	budget.Related = append(budget.Related,
+		model.RelatedItem{ID: "r3", Kind: model.RelatedMention, Title: "Court hears tariff case", Outlet: "Reuters",
+			StoryKey: courtStoryKey, StoryTitle: courtStoryTitle},
+		model.RelatedItem{ID: "r4", Kind: model.RelatedList, Title: "Budget winners and losers", Outlet: "The Daily",
+			StoryKey: budgetStoryKey, StoryTitle: budgetStoryTitle},
+		model.RelatedItem{ID: "self", Kind: model.RelatedSelf, Title: budget.Title,
+			StoryKey: budgetStoryKey, StoryTitle: budgetStoryTitle},
+	)
+	return &fakeStore{
+		posts:   []model.Post{budget, kushner, quiet},
+		stories: []model.Story{budgetStory(budget), courtStory()},
+		merged:  map[string]string{mergedStoryKey: budgetStoryKey},
+	}
+}
+
+// Stories of the test data.
+const (
+	budgetStoryTitle = "Senate Passes Budget in 51-49 Vote"
+	courtStoryTitle  = "Court hears tariff case"
+	mergedStoryKey   = "senate-budget-vote-0badc0de"
+	reutersFeed      = "https://feeds.reuters.example/world.rss"
+)
+
+var (
+	budgetStoryID  = testTagger.Story(nytItem().ID)
+	budgetStoryKey = model.StoryKey(budgetStoryID, budgetStoryTitle)
+	courtStoryID   = testTagger.Story(courtItem(1).ID)
+	courtStoryKey  = model.StoryKey(courtStoryID, courtStoryTitle)
+)
+
+// item is a piece of coverage with its ID minted as ingest would.
+func item(sourceKey, guid, url, outlet, title string, published time.Time) model.Item {
+	return model.Item{
+		ID:        testTagger.Item(sourceKey, guid, url, outlet, title),
+		SourceKey: sourceKey, GUID: guid, URL: url, CanonicalURL: url,
+		Outlet: outlet, Title: title, Published: published, FirstSeen: published,
+	}
+}
+
+// nytItem is the first report of the budget story, read from a feed.
+func nytItem() model.Item {
+	it := item("https://rss.nytimes.example/politics.xml", "nyt-2025-budget",
+		"https://www.nytimes.example/2025/03/01/us/senate-budget.html",
+		"New York Times", budgetStoryTitle, t0.Add(10*time.Minute))
+	it.Summary = "The Senate approved the budget late on Saturday."
+	it.SourceTitle, it.SourceFeedURL, it.SourceSiteURL = "NYT > Politics", it.SourceKey, "https://www.nytimes.example/"
+	return it
+}
+
+// member puts an item in a story.
+func member(it model.Item, reason model.Reason, score float64, added time.Time) model.StoryMember {
+	return model.StoryMember{Item: it, Reason: reason, Score: score, Added: added}
+}
+
+// budgetStory is covered by five outlets and discussed by the budget post,
+// whose own item is in it.
+func budgetStory(budget model.Post) model.Story {
+	cnn := item("https://cnn.example/rss", "https://cnn.example/budget", "https://cnn.example/budget",
+		"CNN", "Senate narrowly passes budget", t0.Add(20*time.Minute))
+	usa := item("https://usatoday.example/rss", "usat-1", "https://usatoday.example/budget",
+		"USA Today", "Budget clears the Senate", t0.Add(30*time.Minute))
+	usa.DateEstimated = true
+	fox := item("", "", "", "FOX News", "Senate Republicans pass budget", t0.Add(40*time.Minute))
+	abc := item("https://abc.example/rss", "abc-9", "https://abc.example/budget",
+		"ABC News", "Senate passes budget", t0.Add(50*time.Minute))
+	abc.Summary = hostileText
+	self := item(model.PostSourcePrefix+budget.IdentityKey(), budget.IdentityKey(), "", "", budget.Title, t0)
+	at := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
+	return model.Story{
+		ID: budgetStoryID, Key: budgetStoryKey, Title: budgetStoryTitle,
+		FirstSeen: at(10), Updated: at(180),
+		Members: []model.StoryMember{
+			member(nytItem(), model.ReasonFirst, 1, at(10)),
+			member(cnn, model.ReasonSameEvent, 0.71, at(20)),
+			member(usa, model.ReasonSyndicated, 0.95, at(30)),
+			member(fox, model.ReasonCitedBy, 1, at(40)),
+			member(abc, model.ReasonSameEvent, 0.66, at(180)),
+			member(self, model.ReasonSameEvent, 0.6, at(60)),
+		},
+		Outlets: []string{"New York Times", "CNN", "USA Today", "FOX News", "ABC News"},
+		Posts:   []model.Post{summary(budget)},
+	}
+}
+
+// courtItem is report n of the court story, from one Reuters feed.
+func courtItem(n int) model.Item {
+	it := item(reutersFeed, "reuters-court-"+strconv.Itoa(n), "https://reuters.example/court-"+strconv.Itoa(n),
+		"Reuters", courtStoryTitle, t0.Add(time.Duration(n)*time.Hour))
+	it.SourceTitle, it.SourceFeedURL, it.SourceSiteURL = "Reuters World", reutersFeed, "https://reuters.example/"
+	return it
+}
+
+// courtStory has a single source: two reports from one Reuters feed.
+func courtStory() model.Story {
+	return model.Story{
+		ID: courtStoryID, Key: courtStoryKey, Title: courtStoryTitle,
+		FirstSeen: t0.Add(time.Hour), Updated: t0.Add(2 * time.Hour),
+		Members: []model.StoryMember{
+			member(courtItem(1), model.ReasonFirst, 1, t0.Add(time.Hour)),
+			member(courtItem(2), model.ReasonSameEvent, 0.8, t0.Add(2*time.Hour)),
+		},
+		Outlets: []string{"Reuters"},
+	}
 }

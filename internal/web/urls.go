@@ -12,14 +12,34 @@ import (
 // Paths of the public URL contract, without the base URL and, for feeds,
 // without the format extension (which is also how feed IDs are minted).
 const (
-	postsPath  = "/posts"
-	opmlPath   = "/opml"
-	topicsPath = "/topics/"
+	postsPath      = "/posts"
+	opmlPath       = "/opml"
+	topicsPath     = "/topics/"
+	storiesPath    = "/stories"
+	apiStoriesPath = "/api/stories"
 )
 
 func postPath(slug string) string     { return "/posts/" + url.PathEscape(slug) }
 func commentsPath(slug string) string { return postPath(slug) + "/comments" }
 func topicPath(slug string) string    { return topicsPath + url.PathEscape(slug) }
+func storyPath(key string) string     { return storiesPath + "/" + url.PathEscape(key) }
+func apiStoryPath(key string) string  { return apiStoriesPath + "/" + url.PathEscape(key) }
+
+// afterQuery is the query naming the page after cursor, with extra
+// parameters (such as limit), or "" for the first page.
+func afterQuery(cursor string, extra url.Values) string {
+	q := url.Values{}
+	for k, v := range extra {
+		q[k] = v
+	}
+	if cursor != "" {
+		q.Set("after", cursor)
+	}
+	if len(q) == 0 {
+		return ""
+	}
+	return "?" + q.Encode()
+}
 
 func threadPath(slug string, n int) string {
 	return postPath(slug) + "/threads/" + strconv.Itoa(n)

@@ -1,6 +1,7 @@
 // Package web serves newswire over HTTP: Atom, RSS and JSON Feed documents
-// for feed readers, an OPML subscription list, a small JSON API and plain
-// HTML pages with feed autodiscovery.
+// for feed readers (posts, comment threads, topics and stories — every
+// outlet's coverage of one event), an OPML subscription list, a small JSON
+// API and plain HTML pages with feed autodiscovery.
 //
 // URLs are a public contract (see routes). Every response is rendered to a
 // buffer first, so each carries a strong ETag and answers conditional GETs;
@@ -30,6 +31,14 @@ type Store interface {
 	// TopicPosts returns a topic and its posts, newest first, without
 	// comments; it wraps model.ErrNotFound for an unknown topic.
 	TopicPosts(ctx context.Context, slug string) (model.Topic, []model.Post, error)
+	// Stories returns up to limit live stories, newest activity first,
+	// after cursor ("" = first page), and the cursor of the next page (""
+	// on the last); a malformed cursor wraps model.ErrInvalid.
+	Stories(ctx context.Context, limit int, cursor string) ([]model.Story, string, error)
+	// Story returns one story by key with Members, Outlets and Posts. A
+	// merged story returns *model.Moved (errors.Is ErrMoved) whose To is
+	// the surviving key; an unknown one wraps model.ErrNotFound.
+	Story(ctx context.Context, key string) (*model.Story, error)
 }
 
 // Config configures a Server.
@@ -79,17 +88,23 @@ type route struct {
 // routes is the route table: the public URL contract in one place.
 // ServeMux wildcards match whole segments only, so "{name}.{ext}" files
 // are matched as {file} and split by the handlers. GET also answers HEAD.
+// A story merged into another answers 301 to the same document of the
+// surviving story (see fail).
 func (s *Server) routes() []route {
 	return []route{
-		{"GET /{$}", s.index},                              // HTML: posts, topics, threads
+		{"GET /{$}", s.index},                              // HTML: posts, stories, topics, threads
 		{"GET /opml", s.opml},                              // OPML 2.0 subscription list
-		{"GET /{file}", s.postsFeed},                       // /posts.{ext}
+		{"GET /{file}", s.topFeed},                         // /posts.{ext}, /stories.{ext}
 		{"GET /posts/{file}", s.postPage},                  // /posts/{post} (HTML)
 		{"GET /posts/{post}/{file}", s.commentsFeed},       // /posts/{post}/comments.{ext}
 		{"GET /posts/{post}/threads/{file}", s.threadFeed}, // /posts/{post}/threads/{n}.{ext}
 		{"GET /topics/{file}", s.topic},                    // /topics/{topic} (HTML), /topics/{topic}.{ext}
+		{"GET /stories", s.storiesPage},                    // HTML: stories, newest activity first (?after=)
+		{"GET /stories/{file}", s.story},                   // /stories/{story} (HTML), /stories/{story}.{ext}
 		{"GET /api/posts", s.apiPosts},                     // JSON list of posts
 		{"GET /api/posts/{post}", s.apiPost},               // JSON post with comments
+		{"GET /api/stories", s.apiStories},                 // JSON stories, paged (?limit=, ?after=)
+		{"GET /api/stories/{story}", s.apiStoryDoc},        // JSON story with its items and posts
 	}
 }
 

@@ -75,9 +75,18 @@ func documents() []struct{ path, contentType string } {
 		{"/api/posts", jsonType},
 		{"/api/posts/" + budgetSlug, jsonType},
 		{"/api/posts/" + kushnerSlug, jsonType},
+		{"/stories", htmlType},
+		{"/stories/" + budgetStoryKey, htmlType},
+		{"/stories/" + courtStoryKey, htmlType},
+		{"/api/stories", jsonType},
+		{"/api/stories/" + budgetStoryKey, jsonType},
+		{"/api/stories/" + courtStoryKey, jsonType},
 	}
 	for _, f := range feeds.Formats {
 		for _, path := range []string{
+			"/stories",
+			"/stories/" + budgetStoryKey,
+			"/stories/" + courtStoryKey,
 			"/posts",
 			"/posts/" + budgetSlug + "/comments",
 			"/posts/" + kushnerSlug + "/comments", // no comments
@@ -495,6 +504,7 @@ func TestOPML(t *testing.T) {
 	}
 	want := []string{
 		"/posts.atom",
+		"/stories.atom", // once: single stories' feeds are not listed
 		"/posts/" + kushnerSlug + "/comments.atom",
 		"/posts/" + budgetSlug + "/comments.atom",
 		"/posts/" + quietSlug + "/comments.atom",

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/newswire/newswire/internal/model"
+)
+
+// storyLine is one line of `newswire stories --json`: a story and its
+// items, for other tools to read the clusters.
+type storyLine struct {
+	ID        string          `json:"id"`
+	Key       string          `json:"key"`
+	Title     string          `json:"title"`
+	FirstSeen time.Time       `json:"first_seen"`
+	Updated   time.Time       `json:"updated"`
+	Outlets   []string        `json:"outlets"`
+	Items     []storyLineItem `json:"items"`
+}
+
+type storyLineItem struct {
+	ID        string     `json:"id"`
+	Title     string     `json:"title"`
+	URL       *string    `json:"url"`
+	Outlet    *string    `json:"outlet"`
+	Published *time.Time `json:"published"`
+	Reason    string     `json:"reason"`
+	Score     float64    `json:"score"`
+	GUID      *string    `json:"guid"`
+	Post      bool       `json:"post"` // the item is a post discussing the story
+}
+
+// runStories prints every story: one JSON object per line with --json,
+// else a readable list.
+func runStories(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := newFlagSet("stories", &cfg, stderr)
+	asJSON := fs.Bool("json", false, "print one JSON object per story per line")
+	if err := parseFlags(fs, args, env); err != nil {
+		return err
+	}
+	logger, err := cfg.logger(stderr)
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, &cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	for cursor := ""; ; {
+		page, err := db.ListStories(ctx, 200, cursor)
+		if err != nil {
+			return err
+		}
+		for i := range page.Stories {
+			s := &page.Stories[i]
+			if *asJSON {
+				if err := enc.Encode(newStoryLine(s)); err != nil {
+					return err
+				}
+				continue
+			}
+			fmt.Fprintf(stdout, "%s  %d items, %d outlets  %s\n", s.Key, len(s.Members), len(s.Outlets), s.Title)
+		}
+		if page.Next == "" {
+			return nil
+		}
+		cursor = page.Next
+	}
+}
+
+func newStoryLine(s *model.Story) storyLine {
+	line := storyLine{ID: s.ID, Key: s.Key, Title: s.Title, FirstSeen: s.FirstSeen.UTC(),
+		Updated: s.Updated.UTC(), Outlets: append([]string{}, s.Outlets...), Items: []storyLineItem{}}
+	for _, m := range s.Members {
+		it := m.Item
+		li := storyLineItem{ID: it.ID, Title: it.Title, URL: optional(it.URL), Outlet: optional(it.Outlet),
+			Reason: string(m.Reason), Score: m.Score, GUID: optional(it.GUID), Post: model.IsPostSource(it.SourceKey)}
+		if !it.Published.IsZero() && !it.DateEstimated {
+			t := it.Published.UTC()
+			li.Published = &t
+		}
+		line.Items = append(line.Items, li)
+	}
+	return line
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
