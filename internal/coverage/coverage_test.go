@@ -205,3 +205,40 @@ func TestPostLinksToCitedStory(t *testing.T) {
 		t.Fatalf("post story %q, related %+v; want %q", got.StoryKey, got.Related, s[0].Key)
 	}
 }
+
+func TestMergedStoryRedirects(t *testing.T) {
+	e := newEnv(t)
+	cfg := Config{Store: e.db, Tagger: tagger, Now: func() time.Time { return e.now }}
+	cfg.Dedup.JoinThreshold, cfg.Dedup.PairThreshold, cfg.Dedup.MergeThreshold = 0.2, 0.2, 0.2
+	e.svc = New(cfg)
+	e.ingest(t, feedItem("a", "1", "A", "Malaysia Airlines flight MH370 missing over sea", "", day))
+	e.ingest(t, feedItem("b", "2", "B", "Search widens for missing jet in Gulf of Thailand", "", day.Add(time.Hour)))
+	before := e.stories(t)
+	if len(before) != 2 {
+		t.Fatalf("setup: %d stories", len(before))
+	}
+	e.ingest(t, feedItem("c", "3", "C", "Malaysia Airlines MH370 search widens for missing jet in Gulf of Thailand", "", day.Add(2*time.Hour)))
+	after := e.stories(t)
+	if len(after) != 1 || len(after[0].Members) != 3 {
+		t.Fatalf("after the bridging item: %+v", after)
+	}
+	// The older story's ID survives; the other redirects to it.
+	older, newer := before[0], before[1] // the older is the one the first item started
+	if older.Members[0].Item.Outlet != "A" {
+		older, newer = newer, older
+	}
+	if after[0].ID != older.ID {
+		t.Fatalf("survivor %s, want the older %s", after[0].ID, older.ID)
+	}
+	_, err := e.db.Story(context.Background(), newer.Key)
+	var moved *model.Moved
+	if !errors.As(err, &moved) || moved.To != older.Key {
+		t.Fatalf("merged story: %v, want a move to %s", err, older.Key)
+	}
+	// A restarted service knows the merge too.
+	e.svc = New(cfg)
+	e.ingest(t, feedItem("d", "4", "D", "Search for missing jet widens in Gulf of Thailand", "", day.Add(3*time.Hour)))
+	if s := e.stories(t); len(s) != 1 || len(s[0].Members) != 4 {
+		t.Fatalf("after restart: %+v", s)
+	}
+}
