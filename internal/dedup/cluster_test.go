@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -151,5 +152,43 @@ func TestTokens(t *testing.T) {
 	want := "[fed official weak data caused weather stock fall 1.8 1.8b]"
 	if got != want {
 		t.Errorf("Tokens = %s, want %s", got, want)
+	}
+}
+
+// TestOrderIndependence: well-separated stories come out the same whatever
+// the order the items arrive in.
+func TestOrderIndependence(t *testing.T) {
+	stories := [][]string{
+		{"Malaysia Airlines flight MH370 missing over South China Sea", "Search for missing Malaysia Airlines jet MH370 widens",
+			"MH370: families wait for news of missing Malaysia Airlines plane", "Missing Malaysia Airlines MH370 search expands to Indian Ocean"},
+		{"Snowden tells SXSW crowd encryption can stop NSA spying", "Edward Snowden at SXSW: encryption is the answer to NSA surveillance",
+			"Snowden urges tech firms at SXSW to adopt encryption against NSA"},
+		{"GM recall probe led by legal heavyweight Valukas", "GM hires Valukas to lead internal ignition recall probe",
+			"General Motors recall: Valukas to investigate ignition switch delay"},
+		{"Colorado raises $2M in first month of marijuana taxes", "Colorado collects $3.5 million from first month of marijuana sales taxes",
+			"Marijuana taxes bring Colorado millions in first month"},
+	}
+	var items []Input
+	var truth []string
+	for s, titles := range stories {
+		for i, title := range titles {
+			items = append(items, in(fmt.Sprintf("%d-%d", s, i), fmt.Sprintf("Outlet %d", i), title, time.Duration(s*10+i)*time.Minute))
+			truth = append(truth, fmt.Sprint(s))
+		}
+	}
+	rnd := rand.New(rand.NewPCG(7, 7))
+	for run := 0; run < 50; run++ {
+		order := rnd.Perm(len(items))
+		c := New(Config{})
+		pred := make([]string, len(items))
+		for _, i := range order {
+			pred[i] = c.Assign(items[i]).StoryID
+		}
+		for i := range pred {
+			pred[i] = c.Resolve(pred[i])
+		}
+		if s := Score(pred, truth); s.BCubedF1 != 1 {
+			t.Fatalf("order %v: %+v", order, s)
+		}
 	}
 }
