@@ -197,6 +197,12 @@ type item struct {
 	hash  uint64 // SimHash; 0 when too short
 }
 
+// termWeight is one term of a vector.
+type termWeight struct {
+	t int32
+	w float64
+}
+
 type story struct {
 	id        string
 	parent    int32 // self unless merged into another story
@@ -284,10 +290,25 @@ func (c *Clusterer) Alias(from, into string) {
 type features struct {
 	in    Input
 	unix  int64
-	vec   map[int32]float64 // unit TF-IDF vector
+	vec   []termWeight // unit TF-IDF vector, by term number
 	hash  uint64
 	keys  []exactKey
 	terms []int32
+}
+
+// termID numbers a term, registering it on first sight.
+func (c *Clusterer) termID(t string) int32 {
+	id, ok := c.terms[t]
+	if !ok {
+		id = int32(len(c.df))
+		c.terms[t] = id
+		c.df = append(c.df, 0)
+		if bg := c.cfg.Background; bg != nil {
+			c.bgDF = append(c.bgDF, bg.DF[t])
+		}
+		c.postings = append(c.postings, nil)
+	}
+	return id
 }
 
 func (c *Clusterer) features(in Input) *features {
@@ -304,31 +325,31 @@ func (c *Clusterer) features(in Input) *features {
 		weights[stem(t)] = math.Max(weights[stem(t)], 0.3)
 	}
 	c.docs++
-	f.vec = make(map[int32]float64, len(weights))
+	// Walk terms in a fixed order: term numbers, and so every sum below,
+	// must not depend on map iteration, or the same input could cluster
+	// differently from one run to the next.
+	names := make([]string, 0, len(weights))
+	for t := range weights {
+		names = append(names, t)
+	}
+	sort.Strings(names)
 	var norm float64
-	for t, w := range weights {
-		id, ok := c.terms[t]
-		if !ok {
-			id = int32(len(c.df))
-			c.terms[t] = id
-			c.df = append(c.df, 0)
-			if bg := c.cfg.Background; bg != nil {
-				c.bgDF = append(c.bgDF, bg.DF[t])
-			}
-			c.postings = append(c.postings, nil)
-		}
+	for _, t := range names {
+		id := c.termID(t)
 		c.df[id]++
-		w *= c.idf(id)
-		f.vec[id] = w
-		f.terms = append(f.terms, id)
+		w := weights[t] * c.idf(id)
+		f.vec = append(f.vec, termWeight{id, w})
 		norm += w * w
 	}
-	sort.Slice(f.terms, func(i, j int) bool { return f.terms[i] < f.terms[j] })
+	sort.Slice(f.vec, func(i, j int) bool { return f.vec[i].t < f.vec[j].t })
 	if norm > 0 {
 		norm = math.Sqrt(norm)
-		for id := range f.vec {
-			f.vec[id] /= norm
+		for i := range f.vec {
+			f.vec[i].w /= norm
 		}
+	}
+	for _, tw := range f.vec {
+		f.terms = append(f.terms, tw.t)
 	}
 	// Syndicated copies share their body while headlines get rewritten:
 	// fingerprint the summary alone when it is long enough.
@@ -502,13 +523,14 @@ func (c *Clusterer) storyInWindow(s int32, t int64) bool {
 // a coincidence, not an event; unless the item has no more terms than
 // that), or when the shared terms carry less than MinCoverage of the
 // item's weight.
-func (c *Clusterer) cosine(vec map[int32]float64, s *story) float64 {
+func (c *Clusterer) cosine(vec []termWeight, s *story) float64 {
 	if s.norm2 <= 0 {
 		return 0
 	}
 	var dot, mass, sharedMass float64
 	shared := 0
-	for t, w := range vec {
+	for _, tw := range vec {
+		t, w := tw.t, tw.w
 		mass += w
 		if cw, ok := s.centroid[t]; ok {
 			dot += w * cw
@@ -552,7 +574,8 @@ func (c *Clusterer) add(s int32, f *features) {
 		st.centroid = map[int32]float64{}
 		c.active = append(c.active, s)
 	}
-	for t, w := range f.vec {
+	for _, tw := range f.vec {
+		t, w := tw.t, tw.w
 		old := st.centroid[t]
 		st.centroid[t] = old + w
 		st.norm2 += 2*old*w + w*w
@@ -650,7 +673,13 @@ func (c *Clusterer) absorb(keep, gone int32) {
 	g.parent = keep
 	k.first, k.last = min(k.first, g.first), max(k.last, g.last)
 	k.size += g.size
-	for t, w := range g.centroid {
+	terms := make([]int32, 0, len(g.centroid))
+	for t := range g.centroid {
+		terms = append(terms, t)
+	}
+	sort.Slice(terms, func(i, j int) bool { return terms[i] < terms[j] })
+	for _, t := range terms {
+		w := g.centroid[t]
 		old := k.centroid[t]
 		k.centroid[t] = old + w
 		k.norm2 += 2*old*w + w*w
