@@ -56,12 +56,15 @@ func writeCoverageItem(ctx context.Context, c *stmtCache, now time.Time, ci *mod
 		}
 		var story string
 		err := c.queryRow(ctx, `SELECT story_id FROM story_items WHERE item_id = ?`, it.ID).Scan(&story)
-		if err == nil {
-			touched[story] = true
-		} else if !isNoRows(err) {
+		switch {
+		case isNoRows(err):
+			return nil
+		case err != nil:
 			return err
 		}
-		return nil
+		touched[story] = true
+		_, err = c.exec(ctx, `UPDATE stories SET updated = ? WHERE id = ?`, formatTime(now), story)
+		return err
 	}
 	it.FirstSeen, it.Updated = now, now
 	if it.Published.IsZero() {
@@ -119,6 +122,10 @@ func joinStory(ctx context.Context, c *stmtCache, now time.Time, it *model.Item,
 		VALUES (?, ?, ?, ?, ?)`, it.ID, a.StoryID, string(a.Reason), a.Score, formatTime(now)); err != nil {
 		return fmt.Errorf("join story: %w", err)
 	}
+	if _, err := c.exec(ctx, `UPDATE stories SET size = size + 1, updated = ? WHERE id = ?`,
+		formatTime(now), a.StoryID); err != nil {
+		return fmt.Errorf("join story: %w", err)
+	}
 	touched[a.StoryID] = true
 	for _, gone := range a.Merged {
 		if err := mergeStory(ctx, c, gone, a.StoryID); err != nil {
@@ -144,16 +151,29 @@ func mergeStory(ctx context.Context, c *stmtCache, gone, keep string) error {
 			return fmt.Errorf("merge story %s into %s: %w", gone, keep, err)
 		}
 	}
-	_, err := c.exec(ctx, `UPDATE stories SET first_seen = min(first_seen,
-		(SELECT first_seen FROM stories WHERE id = ?)) WHERE id = ?`, gone, keep)
+	_, err := c.exec(ctx, `UPDATE stories SET
+		first_seen = min(first_seen, (SELECT first_seen FROM stories WHERE id = ?1)),
+		size = size + (SELECT size FROM stories WHERE id = ?1) WHERE id = ?2`, gone, keep)
 	return err
 }
 
-// refreshStory sets a story's headline to its most representative one and
-// its updated time to its latest item's.
+// headlineMembers is how many of a story's first items its headline is
+// chosen from; past that the headline is settled and not recomputed.
+const headlineMembers = 64
+
+// refreshStory sets the headline of a young story to its most
+// representative one. (Joins keep the story's size and updated time.)
 func refreshStory(ctx context.Context, c *stmtCache, id string) error {
+	var size int
+	if err := c.queryRow(ctx, `SELECT size FROM stories WHERE id = ?`, id).Scan(&size); err != nil {
+		return err
+	}
+	if size > headlineMembers {
+		return nil
+	}
 	rows, err := c.query(ctx, `SELECT i.title, i.source_key FROM story_items si
-		JOIN items i ON i.id = si.item_id WHERE si.story_id = ? ORDER BY si.added, i.id LIMIT 200`, id)
+		JOIN items i ON i.id = si.item_id WHERE si.story_id = ? ORDER BY si.added, i.id LIMIT ?`,
+		id, headlineMembers)
 	if err != nil {
 		return err
 	}
@@ -172,10 +192,9 @@ func refreshStory(ctx context.Context, c *stmtCache, id string) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	title := model.BestHeadline(titles)
-	_, err = c.exec(ctx, `UPDATE stories SET title = CASE WHEN ? = '' THEN title ELSE ? END,
-		updated = (SELECT max(added) FROM story_items WHERE story_id = ?) WHERE id = ?`,
-		title, title, id, id)
+	if title := model.BestHeadline(titles); title != "" {
+		_, err = c.exec(ctx, `UPDATE stories SET title = ? WHERE id = ?`, title, id)
+	}
 	return err
 }
 
