@@ -27,7 +27,6 @@ func runDedup(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	merge := fs.Float64("merge", 0, "merge threshold (0: default)")
 	share := fs.Float64("share", 0, "max term share (0: default)")
 	bgPart := fs.String("background", "embedded", "background document frequencies: embedded (the tuning half's), none, or a part of the CSV (tune, test, all)")
-	minCoverage := fs.Float64("coverage", 0, "min coverage (0: default)")
 	minShared := fs.Int("min-shared", 0, "min shared terms (0: default)")
 	path := fs.String("path", "ingest", "ingest: per-publisher RSS files through the real ingest path into SQLite; memory: the clusterer alone")
 	cycle := fs.Duration("cycle", time.Hour, "with --path ingest: poll cycle (one feed file per publisher per cycle)")
@@ -43,7 +42,7 @@ func runDedup(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	cfg := dedup.Config{JoinThreshold: *join, PairThreshold: *pair, MergeThreshold: *merge, MaxTermShare: *share, MinSharedTerms: *minShared, MinCoverage: *minCoverage}
+	cfg := dedup.Config{JoinThreshold: *join, PairThreshold: *pair, MergeThreshold: *merge, MaxTermShare: *share, MinSharedTerms: *minShared}
 	switch *bgPart {
 	case "embedded":
 	case "none":

@@ -17,6 +17,7 @@
 package dedup
 
 import (
+	"cmp"
 	"hash/fnv"
 	"math"
 	"sort"
@@ -55,11 +56,6 @@ type Config struct {
 	// MinSharedTerms is how many terms an item must share with a story to
 	// join it by similarity.
 	MinSharedTerms int
-	// MinCoverage is the share of an item's term weight that must fall on
-	// terms the story has, for the item to join by similarity: a headline
-	// that shares a name with a story but is mostly about something else
-	// stays out.
-	MinCoverage float64
 	// MaxPostings bounds how many of a term's most recent items are looked
 	// at when gathering candidates.
 	MaxPostings int
@@ -89,44 +85,20 @@ var DefaultConfig = Config{
 	MaxCentroidTerms:   48,
 	MinSharedTerms:     2,
 	MaxPostings:        256,
-	MinCoverage:        0.0,
 }
 
 func (c Config) withDefaults() Config {
 	d := DefaultConfig
-	if c.Window > 0 {
-		d.Window = c.Window
-	}
-	if c.JoinThreshold > 0 {
-		d.JoinThreshold = c.JoinThreshold
-	}
-	if c.PairThreshold > 0 {
-		d.PairThreshold = c.PairThreshold
-	}
-	if c.MergeThreshold > 0 {
-		d.MergeThreshold = c.MergeThreshold
-	}
-	if c.MaxSimHashDistance > 0 {
-		d.MaxSimHashDistance = min(c.MaxSimHashDistance, 3)
-	}
-	if c.MinSimHashWords > 0 {
-		d.MinSimHashWords = c.MinSimHashWords
-	}
-	if c.MaxTermShare > 0 {
-		d.MaxTermShare = c.MaxTermShare
-	}
-	if c.MaxCentroidTerms > 0 {
-		d.MaxCentroidTerms = c.MaxCentroidTerms
-	}
-	if c.MinSharedTerms > 0 {
-		d.MinSharedTerms = c.MinSharedTerms
-	}
-	if c.MinCoverage > 0 {
-		d.MinCoverage = c.MinCoverage
-	}
-	if c.MaxPostings > 0 {
-		d.MaxPostings = c.MaxPostings
-	}
+	d.Window = cmp.Or(c.Window, d.Window)
+	d.JoinThreshold = cmp.Or(c.JoinThreshold, d.JoinThreshold)
+	d.PairThreshold = cmp.Or(c.PairThreshold, d.PairThreshold)
+	d.MergeThreshold = cmp.Or(c.MergeThreshold, d.MergeThreshold)
+	d.MaxSimHashDistance = min(cmp.Or(c.MaxSimHashDistance, d.MaxSimHashDistance), 3)
+	d.MinSimHashWords = cmp.Or(c.MinSimHashWords, d.MinSimHashWords)
+	d.MaxTermShare = cmp.Or(c.MaxTermShare, d.MaxTermShare)
+	d.MaxCentroidTerms = cmp.Or(c.MaxCentroidTerms, d.MaxCentroidTerms)
+	d.MinSharedTerms = cmp.Or(c.MinSharedTerms, d.MinSharedTerms)
+	d.MaxPostings = cmp.Or(c.MaxPostings, d.MaxPostings)
 	switch {
 	case c.NoBackground:
 		d.Background = nil
@@ -520,25 +492,21 @@ func (c *Clusterer) storyInWindow(s int32, t int64) bool {
 
 // cosine is the similarity of an item to a story's centroid. It is 0 when
 // they share fewer than MinSharedTerms terms (one rare word in common is
-// a coincidence, not an event; unless the item has no more terms than
-// that), or when the shared terms carry less than MinCoverage of the
-// item's weight.
+// a coincidence, not an event), unless the item has no more terms than
+// that.
 func (c *Clusterer) cosine(vec []termWeight, s *story) float64 {
 	if s.norm2 <= 0 {
 		return 0
 	}
-	var dot, mass, sharedMass float64
+	var dot float64
 	shared := 0
 	for _, tw := range vec {
-		t, w := tw.t, tw.w
-		mass += w
-		if cw, ok := s.centroid[t]; ok {
-			dot += w * cw
-			sharedMass += w
+		if cw, ok := s.centroid[tw.t]; ok {
+			dot += tw.w * cw
 			shared++
 		}
 	}
-	if shared < min(c.cfg.MinSharedTerms, len(vec)) || sharedMass < c.cfg.MinCoverage*mass {
+	if shared < min(c.cfg.MinSharedTerms, len(vec)) {
 		return 0
 	}
 	return dot / math.Sqrt(s.norm2)
