@@ -37,7 +37,7 @@ func applyCoverage(ctx context.Context, tx *sql.Tx, now time.Time, b *model.Cove
 		}
 	}
 	for id := range touched {
-		if err := refreshStory(ctx, c, id); err != nil {
+		if err := refreshStory(ctx, c, now, id); err != nil {
 			return fmt.Errorf("story %s: %w", id, err)
 		}
 	}
@@ -63,8 +63,7 @@ func writeCoverageItem(ctx context.Context, c *stmtCache, now time.Time, ci *mod
 			return err
 		}
 		touched[story] = true
-		_, err = c.exec(ctx, `UPDATE stories SET updated = ? WHERE id = ?`, formatTime(now), story)
-		return err
+		return nil
 	}
 	it.FirstSeen, it.Updated = now, now
 	if it.Published.IsZero() {
@@ -122,8 +121,7 @@ func joinStory(ctx context.Context, c *stmtCache, now time.Time, it *model.Item,
 		VALUES (?, ?, ?, ?, ?)`, it.ID, a.StoryID, string(a.Reason), a.Score, formatTime(now)); err != nil {
 		return fmt.Errorf("join story: %w", err)
 	}
-	if _, err := c.exec(ctx, `UPDATE stories SET size = size + 1, updated = ? WHERE id = ?`,
-		formatTime(now), a.StoryID); err != nil {
+	if _, err := c.exec(ctx, `UPDATE stories SET size = size + 1 WHERE id = ?`, a.StoryID); err != nil {
 		return fmt.Errorf("join story: %w", err)
 	}
 	touched[a.StoryID] = true
@@ -161,9 +159,12 @@ func mergeStory(ctx context.Context, c *stmtCache, gone, keep string) error {
 // chosen from; past that the headline is settled and not recomputed.
 const headlineMembers = 64
 
-// refreshStory sets the headline of a young story to its most
-// representative one. (Joins keep the story's size and updated time.)
-func refreshStory(ctx context.Context, c *stmtCache, id string) error {
+// refreshStory marks a story updated now (an item joined or changed) and
+// sets the headline of a young story to its most representative one.
+func refreshStory(ctx context.Context, c *stmtCache, now time.Time, id string) error {
+	if _, err := c.exec(ctx, `UPDATE stories SET updated = ? WHERE id = ?`, formatTime(now), id); err != nil {
+		return err
+	}
 	var size int
 	if err := c.queryRow(ctx, `SELECT size FROM stories WHERE id = ?`, id).Scan(&size); err != nil {
 		return err

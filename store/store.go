@@ -62,7 +62,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "cache_size(-262144)")       // up to 256 MiB of pages per connection
-	q.Add("_pragma", "wal_autocheckpoint(16384)") // checkpoint every 64 MiB of WAL, not 4
+	q.Add("_pragma", "wal_autocheckpoint(65536)") // checkpoint every 256 MiB of WAL, not 4
 	read, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
