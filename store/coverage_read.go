@@ -20,7 +20,7 @@ func (db *DB) StoredItems(ctx context.Context, ids []string) (map[string]model.S
 			args[i] = id
 		}
 		rows, err := db.read.QueryContext(ctx, `SELECT `+prefixed("i", itemColumns)+`,
-			coalesce(si.story_id, '') FROM items i LEFT JOIN story_items si ON si.item_id = i.id
+			coalesce(i.story_id, '') FROM items i
 			WHERE i.id IN (`+placeholders(len(part))+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("read items: %w", err)
@@ -76,8 +76,8 @@ func scanItem(rows *sql.Rows, it *model.Item, hash *string, extra ...any) error 
 // were first seen, with the story it was put in (which may since have been
 // merged; see StoryAliases). It rebuilds the clustering index at start.
 func (db *DB) RestoreCoverage(ctx context.Context, fn func(it model.Item, storyID string) error) error {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+prefixed("i", itemColumns)+`, si.story_id
-		FROM items i JOIN story_items si ON si.item_id = i.id ORDER BY si.added, i.id`)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+prefixed("i", itemColumns)+`, i.story_id
+		FROM items i WHERE i.story_id IS NOT NULL ORDER BY i.added, i.id`)
 	if err != nil {
 		return fmt.Errorf("restore coverage: %w", err)
 	}
@@ -227,9 +227,8 @@ func queryStories(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]mod
 // attachStoryDetails fills a story's members (oldest first), its outlets
 // (in order of first coverage) and the posts that discuss it.
 func attachStoryDetails(ctx context.Context, tx *sql.Tx, s *model.Story) error {
-	rows, err := tx.QueryContext(ctx, `SELECT `+prefixed("i", itemColumns)+`, si.reason, si.score,
-		si.added FROM story_items si JOIN items i ON i.id = si.item_id WHERE si.story_id = ?
-		ORDER BY si.added, i.published, i.id`, s.ID)
+	rows, err := tx.QueryContext(ctx, `SELECT `+prefixed("i", itemColumns)+`, i.reason, i.score,
+		i.added FROM items i WHERE i.story_id = ? ORDER BY i.added, i.published, i.id`, s.ID)
 	if err != nil {
 		return fmt.Errorf("story items: %w", err)
 	}
@@ -263,8 +262,8 @@ func attachStoryDetails(ctx context.Context, tx *sql.Tx, s *model.Story) error {
 // item or related items are in it, newest first.
 func attachStoryPosts(ctx context.Context, tx *sql.Tx, s *model.Story) error {
 	posts, err := queryPosts(ctx, tx, `SELECT `+postColumns+` FROM posts p WHERE p.id IN (
-		SELECT pi.post_id FROM post_items pi JOIN story_items si ON si.item_id = pi.item_id
-		WHERE si.story_id = ?) ORDER BY p.published DESC, p.id`, s.ID)
+		SELECT pi.post_id FROM post_items pi JOIN items i ON i.id = pi.item_id
+		WHERE i.story_id = ?) ORDER BY p.published DESC, p.id`, s.ID)
 	if err != nil {
 		return fmt.Errorf("story posts: %w", err)
 	}

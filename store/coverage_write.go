@@ -55,22 +55,17 @@ func writeCoverageItem(ctx context.Context, c *stmtCache, now time.Time, ci *mod
 			return err
 		}
 		var story string
-		err := c.queryRow(ctx, `SELECT story_id FROM story_items WHERE item_id = ?`, it.ID).Scan(&story)
-		switch {
-		case isNoRows(err):
-			return nil
-		case err != nil:
+		if err := c.queryRow(ctx, `SELECT coalesce(story_id, '') FROM items WHERE id = ?`, it.ID).Scan(&story); err != nil {
 			return err
 		}
-		touched[story] = true
+		if story != "" {
+			touched[story] = true
+		}
 		return nil
 	}
 	it.FirstSeen, it.Updated = now, now
 	if it.Published.IsZero() {
 		it.Published, it.DateEstimated = now, true
-	}
-	if err := insertItem(ctx, c, it); err != nil {
-		return err
 	}
 	return joinStory(ctx, c, now, it, ci.Story, touched)
 }
@@ -79,12 +74,14 @@ const itemColumns = `id, title, outlet, url, published, first_seen, updated, sou
 	canonical_url, summary, date_estimated, categories_json, source_title, source_feed_url,
 	source_site_url, content_hash`
 
-func insertItem(ctx context.Context, c *stmtCache, it *model.Item) error {
-	_, err := c.exec(ctx, `INSERT INTO items (`+itemColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+// insertItem stores a new item as a member of story a.StoryID.
+func insertItem(ctx context.Context, c *stmtCache, now time.Time, it *model.Item, a model.StoryAssignment) error {
+	_, err := c.exec(ctx, `INSERT INTO items (`+itemColumns+`, story_id, reason, score, added)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		it.ID, it.Title, it.Outlet, it.URL, formatTime(it.Published), formatTime(it.FirstSeen),
 		formatTime(it.Updated), it.SourceKey, it.GUID, it.CanonicalURL, it.Summary, it.DateEstimated,
-		mustJSON(nonNil(it.Categories)), it.SourceTitle, it.SourceFeedURL, it.SourceSiteURL, model.ItemHash(it))
+		mustJSON(nonNil(it.Categories)), it.SourceTitle, it.SourceFeedURL, it.SourceSiteURL, model.ItemHash(it),
+		a.StoryID, string(a.Reason), a.Score, formatTime(now))
 	if err != nil {
 		return fmt.Errorf("insert item: %w", err)
 	}
@@ -105,8 +102,8 @@ func updateItem(ctx context.Context, c *stmtCache, it *model.Item) error {
 	return nil
 }
 
-// joinStory records a new item's story: creating it, adding the item, and
-// folding in any stories the item merged.
+// joinStory stores a new item in its story: creating the story, adding the
+// item, and folding in any stories the item merged.
 func joinStory(ctx context.Context, c *stmtCache, now time.Time, it *model.Item, a model.StoryAssignment, touched map[string]bool) error {
 	if a.StoryID == "" {
 		return fmt.Errorf("no story decided for new item %s: %w", it.ID, model.ErrInvalid)
@@ -117,9 +114,8 @@ func joinStory(ctx context.Context, c *stmtCache, now time.Time, it *model.Item,
 			return fmt.Errorf("create story: %w", err)
 		}
 	}
-	if _, err := c.exec(ctx, `INSERT INTO story_items (item_id, story_id, reason, score, added)
-		VALUES (?, ?, ?, ?, ?)`, it.ID, a.StoryID, string(a.Reason), a.Score, formatTime(now)); err != nil {
-		return fmt.Errorf("join story: %w", err)
+	if err := insertItem(ctx, c, now, it, a); err != nil {
+		return err
 	}
 	if _, err := c.exec(ctx, `UPDATE stories SET size = size + 1 WHERE id = ?`, a.StoryID); err != nil {
 		return fmt.Errorf("join story: %w", err)
@@ -141,7 +137,7 @@ func mergeStory(ctx context.Context, c *stmtCache, gone, keep string) error {
 		return nil
 	}
 	for _, q := range []string{
-		`UPDATE story_items SET story_id = ? WHERE story_id = ?`,
+		`UPDATE items SET story_id = ? WHERE story_id = ?`,
 		`UPDATE stories SET merged_into = ? WHERE merged_into = ?`,
 		`UPDATE stories SET merged_into = ? WHERE id = ?`,
 	} {
@@ -172,8 +168,8 @@ func refreshStory(ctx context.Context, c *stmtCache, now time.Time, id string) e
 	if size > headlineMembers {
 		return nil
 	}
-	rows, err := c.query(ctx, `SELECT i.title, i.source_key FROM story_items si
-		JOIN items i ON i.id = si.item_id WHERE si.story_id = ? ORDER BY si.added, i.id LIMIT ?`,
+	rows, err := c.query(ctx, `SELECT title, source_key FROM items WHERE story_id = ?
+		ORDER BY added, id LIMIT ?`,
 		id, headlineMembers)
 	if err != nil {
 		return err

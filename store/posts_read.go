@@ -203,7 +203,7 @@ func attachRelated(ctx context.Context, tx *sql.Tx, index map[string]*model.Post
 	rows, err := tx.QueryContext(ctx, `SELECT pi.post_id, i.id, pi.kind, i.title, i.outlet, i.url,
 		i.published, i.date_estimated, coalesce(s.key, ''), coalesce(s.title, '')
 		FROM post_items pi JOIN items i ON i.id = pi.item_id
-		LEFT JOIN story_items si ON si.item_id = i.id LEFT JOIN stories s ON s.id = si.story_id
+		LEFT JOIN stories s ON s.id = i.story_id
 		WHERE pi.post_id IN (`+placeholders(len(ids))+`) ORDER BY pi.post_id, pi.position`, ids...)
 	if err != nil {
 		return fmt.Errorf("read related items: %w", err)
