@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -45,7 +46,7 @@ func runIngest(ctx context.Context, args, env []string, stdout, stderr io.Writer
 		return err
 	}
 	defer db.Close()
-	in := newIngester(db, &cfg, nil)
+	in, _ := newIngester(db, &cfg, nil)
 	failed := 0
 	err = in.Paths(ctx, fs.Args(), func(r ingest.FileResult) {
 		if r.Err != nil {
@@ -68,6 +69,10 @@ func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
 	fs.StringVar(&cfg.Seeds, "seeds", "", "directory of post dumps to ingest at start, on SIGHUP and every --rescan")
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.DurationVar(&cfg.Rescan, "rescan", 5*time.Minute, "how often to rescan --seeds (0 turns it off)")
+	sourcesFile := fs.String("sources", "", "OPML file of feeds to poll, imported at start (duplicates merged)")
+	pollEvery := fs.Duration("poll-check", time.Minute, "how often to look for feeds due a poll (0 turns polling off)")
+	var pf pollFlags
+	pf.register(fs)
 	if err := parseFlags(fs, args, env); err != nil {
 		return err
 	}
@@ -89,7 +94,20 @@ func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
 		cfg.BaseURL = "http://" + ln.Addr().String()
 	}
 
-	in := newIngester(db, &cfg, logger)
+	in, stories := newIngester(db, &cfg, logger)
+	if *sourcesFile != "" {
+		if err := importSources(ctx, db, *sourcesFile, io.Discard); err != nil {
+			return fmt.Errorf("--sources: %w", err)
+		}
+	}
+	// Background work stops with ctx; wait for it before the store closes.
+	var background sync.WaitGroup
+	defer background.Wait()
+	ctx, stop := context.WithCancel(ctx) // also stops them if serving fails
+	defer stop()
+	if *pollEvery > 0 {
+		background.Go(func() { pollLoop(ctx, newPoller(db, stories, pf, logger), *pollEvery, logger) })
+	}
 	scan := func(why string) { scanSeeds(ctx, in, cfg.Seeds, why, logger) }
 	// Register for SIGHUP before the first scan, so a SIGHUP sent once the
 	// daemon has said it is listening is never lost (or fatal).
@@ -97,7 +115,7 @@ func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	scan("start")
-	go rescanLoop(ctx, cfg.Rescan, hup, scan)
+	background.Go(func() { rescanLoop(ctx, cfg.Rescan, hup, scan) })
 
 	srv := &http.Server{
 		Handler: web.NewServer(web.Config{Store: db, BaseURL: cfg.BaseURL, Tagger: db.Tagger(),
@@ -129,11 +147,34 @@ func openStore(ctx context.Context, cfg *config, logger *slog.Logger) (*store.DB
 }
 
 // newIngester wires the ingest pipeline: post dumps are parsed and
-// threaded, feed files parsed, and both their items grouped into stories.
-func newIngester(db *store.DB, cfg *config, logger *slog.Logger) *ingest.Ingester {
+// threaded, feed files parsed, and both their items grouped into stories
+// by the returned service (share it: it serialises story decisions).
+func newIngester(db *store.DB, cfg *config, logger *slog.Logger) (*ingest.Ingester, *coverage.Service) {
 	stories := coverage.New(coverage.Config{Store: db, Tagger: db.Tagger()})
 	return &ingest.Ingester{Store: db, Parse: postfile.Parse, Resolve: thread.Resolve,
-		Coverage: stories, MaxFileSize: cfg.MaxFileSize, Logger: logger}
+		Coverage: stories, MaxFileSize: cfg.MaxFileSize, Logger: logger}, stories
+}
+
+// pollLoop polls the feeds that are due every interval until ctx is done.
+func pollLoop(ctx context.Context, p *poller, interval time.Duration, logger *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		reports, err := p.cycle(ctx, false)
+		if err != nil && ctx.Err() == nil {
+			logger.Error("poll cycle", "err", err)
+		}
+		for _, r := range reports {
+			if r.Err != nil {
+				logger.Warn("poll failed", "url", r.URL, "status", r.Status, "err", r.Err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // scanSeeds ingests the seed directory, logging each failure; it never

@@ -63,10 +63,31 @@ func parseFlags(fs *flag.FlagSet, args, env []string) error {
 		fmt.Fprintln(fs.Output(), "newswire: bad environment:", strings.Join(errs, "; "))
 		return errUsage
 	}
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+	return parseInterleaved(fs, args)
+}
+
+// parseInterleaved parses flags that may come before, between or after
+// the positional arguments ("sources add URL --title T"); the positional
+// arguments are then fs.Args().
+func parseInterleaved(fs *flag.FlagSet, args []string) error {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return errUsage
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if rest[0] == "--" {
+			pos = append(pos, rest[1:]...)
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
 	}
-	return nil
+	// Parse the positional arguments alone, so fs.Args() returns them.
+	return fs.Parse(append([]string{"--"}, pos...))
 }
 
 // tagger returns the ID minter the configuration describes.

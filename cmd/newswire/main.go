@@ -44,6 +44,8 @@ commands:
   serve    ingest the seed directory and serve feeds over HTTP
   ingest   ingest post dumps and feed files (files or directories) once and exit
   stories  list the stories: every outlet's coverage of one event, grouped
+  sources  manage the feeds newswire polls (import, add, list, remove, export)
+  poll     poll the due feeds once (--once; --all for every feed) and exit
 
 Run 'newswire <command> -h' for a command's flags.
 `
@@ -61,6 +63,10 @@ func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) erro
 		return runIngest(ctx, args[1:], env, stdout, stderr)
 	case "stories":
 		return runStories(ctx, args[1:], env, stdout, stderr)
+	case "sources":
+		return runSources(ctx, args[1:], env, stdout, stderr)
+	case "poll":
+		return runPoll(ctx, args[1:], env, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
