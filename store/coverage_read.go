@@ -284,3 +284,33 @@ func (db *DB) CountStories(ctx context.Context) (int, error) {
 	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM stories WHERE merged_into IS NULL`).Scan(&n)
 	return n, err
 }
+
+// SourceItemsByURL returns the items source already has under each of the
+// canonical URLs, by URL (the first stored, when several share one).
+func (db *DB) SourceItemsByURL(ctx context.Context, source string, urls []string) (map[string]model.StoredItem, error) {
+	out := map[string]model.StoredItem{}
+	for _, u := range urls {
+		if u == "" || out[u].Item.ID != "" {
+			continue
+		}
+		rows, err := db.read.QueryContext(ctx, `SELECT `+prefixed("i", itemColumns)+`,
+			coalesce(i.story_id, '') FROM items i WHERE i.source_key = ? AND i.canonical_url = ?
+			ORDER BY i.first_seen, i.id LIMIT 1`, source, u)
+		if err != nil {
+			return nil, fmt.Errorf("items of %s by URL: %w", source, err)
+		}
+		for rows.Next() {
+			var si model.StoredItem
+			if err := scanItem(rows, &si.Item, &si.Hash, &si.StoryID); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[u] = si
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -23,6 +23,7 @@ import (
 // handed to Ingest, so they share the caller's transaction.
 type Store interface {
 	StoredItems(ctx context.Context, ids []string) (map[string]model.StoredItem, error)
+	SourceItemsByURL(ctx context.Context, source string, urls []string) (map[string]model.StoredItem, error)
 	RestoreCoverage(ctx context.Context, fn func(it model.Item, storyID string) error) error
 	StoryAliases(ctx context.Context) (map[string]string, error)
 }
@@ -187,6 +188,9 @@ func (s *Service) classify(ctx context.Context, batch *model.CoverageBatch) (map
 	for id, st := range stored {
 		stories[id] = st.StoryID
 	}
+	if err := s.sameLinkNewGUID(ctx, batch, stored); err != nil {
+		return nil, err
+	}
 	var reused []int
 	for i := range batch.Items {
 		ci := &batch.Items[i]
@@ -213,6 +217,36 @@ func (s *Service) classify(ctx context.Context, batch *model.CoverageBatch) (map
 		}
 	}
 	return stories, nil
+}
+
+// sameLinkNewGUID gives an item whose GUID is new, but whose canonical URL
+// its source already has, the ID of the item stored under that URL: a
+// feed that mints new GUIDs on every fetch must not store the same article
+// again and again. stored gains those items.
+func (s *Service) sameLinkNewGUID(ctx context.Context, batch *model.CoverageBatch, stored map[string]model.StoredItem) error {
+	bySource := map[string][]int{}
+	for i, ci := range batch.Items {
+		if _, known := stored[ci.Item.ID]; !known && ci.Item.GUID != "" && ci.Item.CanonicalURL != "" {
+			bySource[ci.Item.SourceKey] = append(bySource[ci.Item.SourceKey], i)
+		}
+	}
+	for source, idx := range bySource {
+		urls := make([]string, len(idx))
+		for j, i := range idx {
+			urls[j] = batch.Items[i].Item.CanonicalURL
+		}
+		found, err := s.cfg.Store.SourceItemsByURL(ctx, source, urls)
+		if err != nil {
+			return fmt.Errorf("look up items by link: %w", err)
+		}
+		for _, i := range idx {
+			if old, ok := found[batch.Items[i].Item.CanonicalURL]; ok {
+				batch.Items[i].Item.ID = old.Item.ID
+				stored[old.Item.ID] = old
+			}
+		}
+	}
+	return nil
 }
 
 func (s *Service) lookup(ctx context.Context, batch *model.CoverageBatch) (map[string]model.StoredItem, error) {

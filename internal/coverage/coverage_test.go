@@ -3,6 +3,7 @@ package coverage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -240,5 +241,21 @@ func TestMergedStoryRedirects(t *testing.T) {
 	e.ingest(t, feedItem("d", "4", "D", "Search for missing jet widens in Gulf of Thailand", "", day.Add(3*time.Hour)))
 	if s := e.stories(t); len(s) != 1 || len(s[0].Members) != 4 {
 		t.Fatalf("after restart: %+v", s)
+	}
+}
+
+func TestChangingGUIDsDoNotFlood(t *testing.T) {
+	e := newEnv(t)
+	for fetch := 0; fetch < 5; fetch++ {
+		counts, _ := e.ingest(t,
+			feedItem("flaky", fmt.Sprintf("guid-%d-a", fetch), "Flaky", "Oil falls on weak China data", "https://flaky.example/oil?utm_source=rss", day),
+			feedItem("flaky", fmt.Sprintf("guid-%d-b", fetch), "Flaky", "Warriors beat Spurs in overtime", "https://flaky.example/warriors", day))
+		want := model.IngestCounts{New: 2}
+		if fetch > 0 {
+			want = model.IngestCounts{Updated: 0, Unchanged: 2}
+		}
+		if counts != want {
+			t.Fatalf("fetch %d: %+v, want %+v", fetch, counts, want)
+		}
 	}
 }
