@@ -289,13 +289,17 @@ func (db *DB) CountStories(ctx context.Context) (int, error) {
 // canonical URLs, by URL (the first stored, when several share one).
 func (db *DB) SourceItemsByURL(ctx context.Context, source string, urls []string) (map[string]model.StoredItem, error) {
 	out := map[string]model.StoredItem{}
-	for _, u := range urls {
-		if u == "" || out[u].Item.ID != "" {
-			continue
+	const chunk = 500
+	for start := 0; start < len(urls); start += chunk {
+		part := urls[start:min(len(urls), start+chunk)]
+		args := []any{source}
+		for _, u := range part {
+			args = append(args, u)
 		}
+		// "canonical_url != ''" lets SQLite use the partial index.
 		rows, err := db.read.QueryContext(ctx, `SELECT `+prefixed("i", itemColumns)+`,
-			coalesce(i.story_id, '') FROM items i WHERE i.source_key = ? AND i.canonical_url = ?
-			ORDER BY i.first_seen, i.id LIMIT 1`, source, u)
+			coalesce(i.story_id, '') FROM items i WHERE i.source_key = ? AND i.canonical_url != ''
+			AND i.canonical_url IN (`+placeholders(len(part))+`) ORDER BY i.first_seen DESC, i.id DESC`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("items of %s by URL: %w", source, err)
 		}
@@ -305,7 +309,7 @@ func (db *DB) SourceItemsByURL(ctx context.Context, source string, urls []string
 				rows.Close()
 				return nil, err
 			}
-			out[u] = si
+			out[si.Item.CanonicalURL] = si // newest first: the first stored wins
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {

@@ -30,6 +30,7 @@ const usage = `usage: newswire-bench <command> [flags]
 
 commands:
   dedup       cluster labelled headlines (UCI News Aggregator CSV) and score the stories
+  poll        poll 1,000 feeds on loopback: one cycle, then one where nothing changed
   order       cluster the headlines in time order and shuffled orders; how often clusters differ
   scale       ingest and cluster 10k/100k/1M synthetic items; items/s and peak memory
   background  print the document frequencies dedup embeds (from the tuning half)
@@ -43,6 +44,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "dedup":
 		return runDedup(ctx, args[1:], stdout, stderr)
+	case "poll":
+		return runPollBench(ctx, args[1:], stdout, stderr)
 	case "order":
 		return runOrder(ctx, args[1:], stdout, stderr)
 	case "scale":

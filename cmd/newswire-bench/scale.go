@@ -40,15 +40,11 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
+		stop, err := startProfile(*cpuProfile)
 		if err != nil {
 			return err
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+		defer stop()
 	}
 	dir := *dirFlag
 	if dir == "" {
@@ -205,4 +201,17 @@ func (s *synth) next() model.Item {
 		model.Slugify(strings.Join(words, " "), "item"))
 	return model.Item{SourceKey: "synth:" + outlet, GUID: url, URL: url, Outlet: outlet,
 		Title: strings.Join(words, " "), Published: at}
+}
+
+// startProfile writes a CPU profile to path until the returned stop.
+func startProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/newswire/newswire/internal/coverage"
 	"github.com/newswire/newswire/internal/ingest"
+	"github.com/newswire/newswire/internal/poll"
 	"github.com/newswire/newswire/internal/postfile"
 	"github.com/newswire/newswire/internal/thread"
 	"github.com/newswire/newswire/internal/web"
@@ -71,6 +72,7 @@ func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
 	fs.DurationVar(&cfg.Rescan, "rescan", 5*time.Minute, "how often to rescan --seeds (0 turns it off)")
 	sourcesFile := fs.String("sources", "", "OPML file of feeds to poll, imported at start (duplicates merged)")
 	pollEvery := fs.Duration("poll-check", time.Minute, "how often to look for feeds due a poll (0 turns polling off)")
+	adminToken := fs.String("admin-token", "", "bearer token that turns on the admin API under /admin/ (off when empty)")
 	var pf pollFlags
 	pf.register(fs)
 	if err := parseFlags(fs, args, env); err != nil {
@@ -117,9 +119,11 @@ func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
 	scan("start")
 	background.Go(func() { rescanLoop(ctx, cfg.Rescan, hup, scan) })
 
+	webSrv := web.NewServer(web.Config{Store: db, BaseURL: cfg.BaseURL, Tagger: db.Tagger(),
+		Logger: logger, SiteTitle: "newswire", AdminToken: *adminToken, Admin: db})
+	logger.Info("admin API", "enabled", webSrv.AdminEnabled())
 	srv := &http.Server{
-		Handler: web.NewServer(web.Config{Store: db, BaseURL: cfg.BaseURL, Tagger: db.Tagger(),
-			Logger: logger, SiteTitle: "newswire"}).Handler(),
+		Handler:           webSrv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
@@ -156,11 +160,11 @@ func newIngester(db *store.DB, cfg *config, logger *slog.Logger) (*ingest.Ingest
 }
 
 // pollLoop polls the feeds that are due every interval until ctx is done.
-func pollLoop(ctx context.Context, p *poller, interval time.Duration, logger *slog.Logger) {
+func pollLoop(ctx context.Context, p *poll.Poller, interval time.Duration, logger *slog.Logger) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		reports, err := p.cycle(ctx, false)
+		reports, err := p.Cycle(ctx, false)
 		if err != nil && ctx.Err() == nil {
 			logger.Error("poll cycle", "err", err)
 		}

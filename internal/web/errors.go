@@ -67,6 +67,8 @@ func statusOf(err error) int {
 		return http.StatusNotFound
 	case errors.Is(err, model.ErrInvalid):
 		return http.StatusBadRequest
+	case errors.As(err, new(*http.MaxBytesError)):
+		return http.StatusRequestEntityTooLarge
 	default:
 		return http.StatusInternalServerError
 	}
@@ -74,7 +76,8 @@ func statusOf(err error) int {
 
 // fail is the one place errors become responses: 301 to the surviving
 // record for a *model.Moved (a merged story), 404 for model.ErrNotFound,
-// 400 for model.ErrInvalid, 500 for anything else. Client errors carry a
+// 400 for model.ErrInvalid, 413 for a request body over its
+// http.MaxBytesReader limit, 500 for anything else. Client errors carry a
 // short plain-text message; server errors are logged and the client gets
 // a generic one.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {

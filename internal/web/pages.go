@@ -121,6 +121,7 @@ type indexPage struct {
 	Stories      []storySummaryView // the newest few
 	StoriesURL   string
 	StoriesFeeds []feedLink
+	Sources      []sourceView // the feeds polled, with their state
 }
 
 type postPage struct {
@@ -146,8 +147,8 @@ type topicPage struct {
 	Posts []postSummaryView
 }
 
-// index serves /: posts with their threads, the newest stories, and
-// topics.
+// index serves /: posts with their threads, the newest stories, topics
+// and the feeds polled, with their state.
 func (s *Server) index(r *http.Request) (*document, error) {
 	ctx := r.Context()
 	posts, err := s.store.ListPosts(ctx)
@@ -162,6 +163,10 @@ func (s *Server) index(r *http.Request) (*document, error) {
 	if err != nil {
 		return nil, err
 	}
+	sources, err := s.store.ListSources(ctx)
+	if err != nil {
+		return nil, err
+	}
 	page := indexPage{
 		pageHead:     s.head(s.title, postsPath),
 		Feeds:        s.feedLinks(postsPath),
@@ -169,6 +174,7 @@ func (s *Server) index(r *http.Request) (*document, error) {
 		Stories:      s.storySummaries(stories),
 		StoriesURL:   s.abs(storiesPath),
 		StoriesFeeds: s.feedLinks(storiesPath),
+		Sources:      sourceViews(sources),
 	}
 	for i := range posts {
 		view, err := s.postSummaryWithThreads(ctx, &posts[i])
@@ -180,7 +186,7 @@ func (s *Server) index(r *http.Request) (*document, error) {
 	for _, t := range topics {
 		page.Topics = append(page.Topics, s.topicView(t))
 	}
-	return renderPage("index", page, latestTime(postsUpdated(posts), storiesUpdated(stories)))
+	return renderPage("index", page, latestTime(postsUpdated(posts), storiesUpdated(stories), sourcesUpdated(sources)))
 }
 
 // postPage serves /posts/{post}: a post with its comments.

@@ -1,11 +1,13 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/newswire/newswire/internal/model"
@@ -18,6 +20,9 @@ type fakeStore struct {
 	merged  map[string]string // key of a merged story → key it lives in now
 	panic   bool              // every method panics (recovery test)
 	err     error             // every method fails with err (when set)
+
+	mu      sync.Mutex     // guards sources (the admin API writes them)
+	sources []model.Source // feeds polled, kept by URL
 }
 
 func (s *fakeStore) check() error {
@@ -153,6 +158,56 @@ func (s *fakeStore) Story(ctx context.Context, key string) (*model.Story, error)
 	return nil, fmt.Errorf("story %q: %w", key, model.ErrNotFound)
 }
 
+func (s *fakeStore) ListSources(ctx context.Context) ([]model.Source, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := slices.Clone(s.sources)
+	slices.SortFunc(out, func(a, b model.Source) int { return strings.Compare(a.URL, b.URL) })
+	return out, nil
+}
+
+// AddSources merges known URLs (by URL or key) as the real store does.
+func (s *fakeStore) AddSources(ctx context.Context, sources []model.Source) (int, error) {
+	if err := s.check(); err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	added := 0
+	for _, src := range sources {
+		if strings.TrimSpace(src.URL) == "" {
+			return added, fmt.Errorf("source with no URL: %w", model.ErrInvalid)
+		}
+		i := slices.IndexFunc(s.sources, func(k model.Source) bool { return k.URL == src.URL || k.Key == src.URL })
+		if i >= 0 {
+			k := &s.sources[i]
+			k.Title, k.Topic, k.HTMLURL = cmp.Or(k.Title, src.Title), cmp.Or(k.Topic, src.Topic), cmp.Or(k.HTMLURL, src.HTMLURL)
+			continue
+		}
+		s.sources = append(s.sources, model.Source{Key: src.URL, URL: src.URL, Title: src.Title,
+			Topic: src.Topic, HTMLURL: src.HTMLURL, Added: t0})
+		added++
+	}
+	return added, nil
+}
+
+func (s *fakeStore) RemoveSource(ctx context.Context, url string) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.sources)
+	s.sources = slices.DeleteFunc(s.sources, func(k model.Source) bool { return k.URL == url || k.Key == url })
+	if len(s.sources) == n {
+		return fmt.Errorf("source %q: %w", url, model.ErrNotFound)
+	}
+	return nil
+}
+
 // Test data.
 var (
 	testTagger = model.Tagger{Authority: "news.example.org", Date: "2025"}
@@ -235,6 +290,33 @@ func newFakeStore() *fakeStore {
 		posts:   []model.Post{budget, kushner, quiet},
 		stories: []model.Story{budgetStory(budget), courtStory()},
 		merged:  map[string]string{mergedStoryKey: budgetStoryKey},
+		sources: testSources(),
+	}
+}
+
+// Feeds of the test data, one in each state, all older than the posts.
+const (
+	okFeed       = "https://daily.example.com/feed.xml"
+	failingFeed  = "https://weekly.example.com/rss"
+	goneFeed     = "https://gone.example.net/atom.xml"
+	newFeed      = "https://new.example.org/feed"
+	timeoutFeed  = "https://slow.example.org/feed"
+	failingError = "404 Not Found: https://weekly.example.com/rss"
+)
+
+func testSources() []model.Source {
+	before := t0.Add(-48 * time.Hour)
+	return []model.Source{
+		{Key: okFeed, URL: okFeed, Title: "The Daily", Topic: "News", HTMLURL: "https://daily.example.com/",
+			ETag: `"abc"`, LastModified: "Sat, 01 Mar 2025 10:00:00 GMT", Interval: time.Hour,
+			NextPoll: before.Add(time.Hour), LastStatus: 200, LastSuccess: before, Added: before.Add(-time.Hour)},
+		{Key: failingFeed, URL: failingFeed, Title: "Weekly News", NextPoll: before.Add(2 * time.Hour),
+			ErrorCount: 3, LastStatus: 404, LastError: failingError, LastSuccess: before.Add(-time.Hour), Added: before.Add(-2 * time.Hour)},
+		{Key: goneFeed, URL: goneFeed, Title: "Gone", Disabled: true, ErrorCount: 1, LastStatus: 410,
+			LastError: "410 Gone: " + goneFeed + " no longer exists; polling disabled", Added: before.Add(-3 * time.Hour)},
+		{Key: newFeed, URL: newFeed, Added: before},
+		{Key: timeoutFeed, URL: timeoutFeed, Title: "<b>Slow</b>", ErrorCount: 1, LastError: "timeout after 30s",
+			NextPoll: before.Add(time.Minute), Added: before},
 	}
 }
 

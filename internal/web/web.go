@@ -39,6 +39,19 @@ type Store interface {
 	// merged story returns *model.Moved (errors.Is ErrMoved) whose To is
 	// the surviving key; an unknown one wraps model.ErrNotFound.
 	Story(ctx context.Context, key string) (*model.Story, error)
+	// ListSources returns every feed polled, by URL, with its polling
+	// state.
+	ListSources(ctx context.Context) ([]model.Source, error)
+}
+
+// SourceAdmin is what the admin API writes: the feeds to poll.
+type SourceAdmin interface {
+	// AddSources adds feeds, merging URLs already known (filling their
+	// empty title, topic or site URL), and reports how many were new.
+	AddSources(ctx context.Context, sources []model.Source) (int, error)
+	// RemoveSource stops polling the feed at url (its current URL or the
+	// one it was added with); an unknown URL wraps model.ErrNotFound.
+	RemoveSource(ctx context.Context, url string) error
 }
 
 // Config configures a Server.
@@ -54,6 +67,12 @@ type Config struct {
 	Logger *slog.Logger
 	// SiteTitle names the site in pages and feeds; "newswire" when empty.
 	SiteTitle string
+	// AdminToken turns on the admin API (/admin/...) when not empty:
+	// requests must carry "Authorization: Bearer <AdminToken>". When it
+	// is empty, or Admin is nil, every /admin/ URL answers 404.
+	AdminToken string
+	// Admin is what the admin API writes to; nil turns the admin API off.
+	Admin SourceAdmin
 }
 
 // Server serves newswire's feeds, pages and API. Create it with NewServer.
@@ -63,18 +82,27 @@ type Server struct {
 	tagger model.Tagger
 	log    *slog.Logger
 	title  string
+	admin  SourceAdmin // nil when the admin API is off
+	token  string      // the admin API's bearer token
 }
 
 // NewServer returns a Server for cfg.
 func NewServer(cfg Config) *Server {
-	return &Server{
+	s := &Server{
 		store:  cfg.Store,
 		base:   strings.TrimRight(cfg.BaseURL, "/"),
 		tagger: cfg.Tagger,
 		log:    cmp.Or(cfg.Logger, slog.Default()),
 		title:  cmp.Or(strings.TrimSpace(cfg.SiteTitle), "newswire"),
 	}
+	if cfg.AdminToken != "" && cfg.Admin != nil {
+		s.admin, s.token = cfg.Admin, cfg.AdminToken
+	}
+	return s
 }
+
+// AdminEnabled reports whether the admin API is served.
+func (s *Server) AdminEnabled() bool { return s.admin != nil }
 
 // handler produces a complete response body, or an error for fail to map.
 type handler func(r *http.Request) (*document, error)
@@ -105,15 +133,24 @@ func (s *Server) routes() []route {
 		{"GET /api/posts/{post}", s.apiPost},               // JSON post with comments
 		{"GET /api/stories", s.apiStories},                 // JSON stories, paged (?limit=, ?after=)
 		{"GET /api/stories/{story}", s.apiStoryDoc},        // JSON story with its items and posts
+		{"GET /api/sources", s.apiSources},                 // JSON feeds polled, with their state
 	}
 }
 
 // Handler returns the HTTP handler serving every route, with access
-// logging and panic recovery.
+// logging and panic recovery. The admin routes are served only when the
+// admin API is on; otherwise everything under /admin/ is 404.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		mux.Handle(rt.pattern, s.serve(rt.handle))
+	}
+	if s.admin == nil {
+		mux.Handle("/admin/", http.NotFoundHandler())
+	} else {
+		for _, rt := range s.adminRoutes() {
+			mux.Handle(rt.pattern, s.serveAdmin(rt.handle))
+		}
 	}
 	return s.logRequests(s.recoverPanics(mux))
 }
