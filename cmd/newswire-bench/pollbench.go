@@ -73,13 +73,7 @@ func runPollBench(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	p := &poll.Poller{Sources: db, Fetcher: poll.NewFetcher(poll.Config{}),
 		Pool: &poll.Pool{Workers: *workers, PerHost: 1},
 		Ingest: func(ctx context.Context, items []model.Item) (model.IngestCounts, int, error) {
-			var counts model.IngestCounts
-			rejected, err := stories.IngestItems(ctx, items, func(b *model.CoverageBatch) error {
-				var err error
-				counts, err = db.ApplyCoverage(ctx, b)
-				return err
-			})
-			return counts, len(rejected), err
+			return stories.IngestAndApply(ctx, items, db.ApplyCoverage)
 		}}
 	fmt.Fprintf(stdout, "%d feeds of %d items on %d loopback hosts, %d workers\n", *n, *perFeed, len(bases), *workers)
 	fmt.Fprintf(stdout, "%-10s %8s %9s %11s %10s %10s %8s %8s\n", "cycle", "wall s", "requests", "bytes", "parse s", "items new", "304s", "errors")

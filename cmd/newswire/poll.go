@@ -38,13 +38,7 @@ func newPoller(db *store.DB, stories *coverage.Service, pf pollFlags, logger *sl
 	return &poll.Poller{
 		Sources: db,
 		Ingest: func(ctx context.Context, items []model.Item) (model.IngestCounts, int, error) {
-			var counts model.IngestCounts
-			rejected, err := stories.IngestItems(ctx, items, func(b *model.CoverageBatch) error {
-				var err error
-				counts, err = db.ApplyCoverage(ctx, b)
-				return err
-			})
-			return counts, len(rejected), err
+			return stories.IngestAndApply(ctx, items, db.ApplyCoverage)
 		},
 		Fetcher: poll.NewFetcher(poll.Config{MinInterval: pf.minInterval, MaxInterval: pf.maxInterval,
 			MaxBody: pf.maxBody}),

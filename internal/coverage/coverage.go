@@ -414,3 +414,17 @@ func truncate(s string, n int) string {
 }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// IngestAndApply is IngestItems for callers that store the batch alone:
+// apply stores it (store.ApplyCoverage). It returns what apply did and how
+// many items were rejected.
+func (s *Service) IngestAndApply(ctx context.Context, items []model.Item,
+	apply func(context.Context, *model.CoverageBatch) (model.IngestCounts, error)) (model.IngestCounts, int, error) {
+	var counts model.IngestCounts
+	rejected, err := s.IngestItems(ctx, items, func(b *model.CoverageBatch) error {
+		var err error
+		counts, err = apply(ctx, b)
+		return err
+	})
+	return counts, len(rejected), err
+}
