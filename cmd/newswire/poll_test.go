@@ -38,6 +38,8 @@ func TestSourcesAndPoll(t *testing.T) {
 			w.Write([]byte(testRSS))
 		case "/gone.rss":
 			w.WriteHeader(http.StatusGone)
+		case "/broken.rss":
+			w.Write([]byte("<html><body>Not a feed</body></html>"))
 		default:
 			http.NotFound(w, r)
 		}
@@ -57,12 +59,14 @@ func TestSourcesAndPoll(t *testing.T) {
 	os.WriteFile(opmlFile, []byte(`<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>
 <outline text="Sports"><outline type="rss" text="Gone" xmlUrl="`+srv.URL+`/gone.rss"/></outline>
 <outline type="rss" text="Wire again" xmlUrl="`+srv.URL+`/feed.rss"/>
+<outline type="rss" text="Broken" xmlUrl="`+srv.URL+`/broken.rss"/>
 <outline type="rss" text="Bad" xmlUrl="javascript:alert(1)"/></body></opml>`), 0o644)
-	if out, err := cmd("sources", "import", opmlFile); err != nil || !strings.Contains(out, "2 feeds, 1 new, 1 already known, 1 skipped") {
+	if out, err := cmd("sources", "import", opmlFile); err != nil || !strings.Contains(out, "3 feeds, 2 new, 1 already known, 1 skipped") {
 		t.Fatalf("import: %v %s", err, out)
 	}
 	out, err := cmd("poll", "--once")
-	if err == nil || !strings.Contains(out, "feed.rss: 200, items: 2 new") || !strings.Contains(out, "gone.rss: error") {
+	if err == nil || !strings.Contains(out, "feed.rss: 200, items: 2 new") || !strings.Contains(out, "gone.rss: error") ||
+		!strings.Contains(out, "broken.rss: error") {
 		t.Fatalf("first poll: %v\n%s", err, out)
 	}
 	// --all polls again with the stored ETag: 304, nothing parsed.
@@ -80,7 +84,8 @@ func TestSourcesAndPoll(t *testing.T) {
 		t.Errorf("poll --once fetched feeds that were not due")
 	}
 	out, _ = cmd("sources", "list")
-	if !strings.Contains(out, "disabled") || !strings.Contains(out, "304") || !strings.Contains(out, "410 Gone") {
+	if !strings.Contains(out, "disabled") || !strings.Contains(out, "304") || !strings.Contains(out, "410 Gone") ||
+		!strings.Contains(out, "not a feed") {
 		t.Errorf("list:\n%s", out)
 	}
 	out, _ = cmd("sources", "export")
