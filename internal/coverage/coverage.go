@@ -226,7 +226,10 @@ func (s *Service) classify(ctx context.Context, batch *model.CoverageBatch) (map
 func (s *Service) sameLinkNewGUID(ctx context.Context, batch *model.CoverageBatch, stored map[string]model.StoredItem) error {
 	bySource := map[string][]int{}
 	for i, ci := range batch.Items {
-		if _, known := stored[ci.Item.ID]; !known && ci.Item.GUID != "" && ci.Item.CanonicalURL != "" {
+		// Only a link the index has seen can be stored: most new items
+		// need no look-up at all.
+		if _, known := stored[ci.Item.ID]; !known && ci.Item.GUID != "" && ci.Item.CanonicalURL != "" &&
+			s.c.KnowsURL(ci.Item.CanonicalURL) {
 			bySource[ci.Item.SourceKey] = append(bySource[ci.Item.SourceKey], i)
 		}
 	}

@@ -674,3 +674,10 @@ func (c *Clusterer) Resolve(id string) string {
 	}
 	return c.stories[c.root(s)].id
 }
+
+// KnowsURL reports whether an item with this canonical URL has been seen
+// (assigned or restored). It lets callers skip looking for it elsewhere.
+func (c *Clusterer) KnowsURL(canonicalURL string) bool {
+	_, ok := c.keys[keyHash("url", canonicalURL)]
+	return ok
+}
