@@ -318,3 +318,29 @@ func (db *DB) SourceItemsByURL(ctx context.Context, source string, urls []string
 	}
 	return out, nil
 }
+
+// TopicStories returns up to limit live stories with an item filed under
+// the topic, newest activity first, each once, with their details.
+func (db *DB) TopicStories(ctx context.Context, slug string, limit int) ([]model.Story, error) {
+	var stories []model.Story
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		stories, err = queryStories(ctx, tx, `SELECT s.id, s.key, s.title, s.first_seen, s.updated
+			FROM stories s WHERE s.merged_into IS NULL AND s.id IN (SELECT i.story_id FROM items i
+			JOIN item_topics it ON it.item_id = i.id WHERE it.topic_slug = ?)
+			ORDER BY s.updated DESC, s.id LIMIT ?`, slug, limit)
+		if err != nil {
+			return err
+		}
+		for i := range stories {
+			if err := attachStoryDetails(ctx, tx, &stories[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("topic stories: %w", err)
+	}
+	return stories, nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/newswire/newswire/internal/model"
@@ -54,6 +55,9 @@ func writeCoverageItem(ctx context.Context, c *stmtCache, now time.Time, ci *mod
 		if err := updateItem(ctx, c, it); err != nil {
 			return err
 		}
+		if err := fileItem(ctx, c, it); err != nil {
+			return err
+		}
 		var story string
 		if err := c.queryRow(ctx, `SELECT coalesce(story_id, '') FROM items WHERE id = ?`, it.ID).Scan(&story); err != nil {
 			return err
@@ -102,6 +106,26 @@ func updateItem(ctx context.Context, c *stmtCache, it *model.Item) error {
 	return nil
 }
 
+// fileItem files an item under the topics its categories name (a topic
+// once filed stays: a feed dropping a category does not unfile).
+func fileItem(ctx context.Context, c *stmtCache, it *model.Item) error {
+	for _, name := range it.Categories {
+		slug := model.Slugify(name, "")
+		if slug == "" {
+			continue
+		}
+		if _, err := c.exec(ctx, `INSERT INTO topics (slug, name) VALUES (?, ?) ON CONFLICT DO NOTHING`,
+			slug, strings.TrimSpace(name)); err != nil {
+			return fmt.Errorf("file item under %q: %w", name, err)
+		}
+		if _, err := c.exec(ctx, `INSERT INTO item_topics (item_id, topic_slug) VALUES (?, ?)
+			ON CONFLICT DO NOTHING`, it.ID, slug); err != nil {
+			return fmt.Errorf("file item under %q: %w", name, err)
+		}
+	}
+	return nil
+}
+
 // joinStory stores a new item in its story: creating the story, adding the
 // item, and folding in any stories the item merged.
 func joinStory(ctx context.Context, c *stmtCache, now time.Time, it *model.Item, a model.StoryAssignment, touched map[string]bool) error {
@@ -115,6 +139,9 @@ func joinStory(ctx context.Context, c *stmtCache, now time.Time, it *model.Item,
 		}
 	}
 	if err := insertItem(ctx, c, now, it, a); err != nil {
+		return err
+	}
+	if err := fileItem(ctx, c, it); err != nil {
 		return err
 	}
 	if _, err := c.exec(ctx, `UPDATE stories SET size = size + 1 WHERE id = ?`, a.StoryID); err != nil {

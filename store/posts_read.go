@@ -57,10 +57,14 @@ func (db *DB) Post(ctx context.Context, slug string) (*model.Post, error) {
 	return post, nil
 }
 
-// ListTopics returns every topic that has posts, by name, with post counts.
+// ListTopics returns every topic that has posts or items, by name, with
+// post counts.
 func (db *DB) ListTopics(ctx context.Context) ([]model.Topic, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT t.slug, t.name, COUNT(*) FROM topics t
-		JOIN post_topics pt ON pt.topic_slug = t.slug GROUP BY t.slug ORDER BY t.name, t.slug`)
+	rows, err := db.read.QueryContext(ctx, `SELECT t.slug, t.name,
+		(SELECT COUNT(*) FROM post_topics pt WHERE pt.topic_slug = t.slug) FROM topics t
+		WHERE EXISTS (SELECT 1 FROM post_topics pt WHERE pt.topic_slug = t.slug)
+		OR EXISTS (SELECT 1 FROM item_topics it WHERE it.topic_slug = t.slug)
+		ORDER BY t.name, t.slug`)
 	if err != nil {
 		return nil, fmt.Errorf("list topics: %w", err)
 	}

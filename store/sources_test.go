@@ -54,3 +54,29 @@ func TestSources(t *testing.T) {
 		t.Errorf("%d sources left, want 1", len(list))
 	}
 }
+
+func TestItemTopicsAndTopicStories(t *testing.T) {
+	ctx := context.Background()
+	db, _, _ := openTest(t)
+	story := testTagger.Story("i1")
+	b := &model.CoverageBatch{Items: []model.CoverageItem{
+		{Item: model.Item{ID: "i1", Title: "Oil falls", Outlet: "Wire", Categories: []string{"World", "Energy & Oil"}},
+			Story: model.StoryAssignment{StoryID: story, Key: "oil-falls", NewStory: true, Reason: model.ReasonFirst, Score: 1}},
+		{Item: model.Item{ID: "i2", Title: "Oil slides", Outlet: "Other", Categories: []string{"World"}},
+			Story: model.StoryAssignment{StoryID: story, Reason: model.ReasonSameEvent, Score: 0.5}},
+	}}
+	if _, err := db.ApplyCoverage(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	topics, err := db.ListTopics(ctx)
+	if err != nil || len(topics) != 2 || topics[0].Slug != "energy-oil" || topics[1].Name != "World" {
+		t.Fatalf("topics = %+v, %v", topics, err)
+	}
+	stories, err := db.TopicStories(ctx, "world", 10)
+	if err != nil || len(stories) != 1 || len(stories[0].Members) != 2 {
+		t.Fatalf("TopicStories(world) = %+v, %v", stories, err)
+	}
+	if s, _ := db.TopicStories(ctx, "sports", 10); len(s) != 0 {
+		t.Errorf("a topic with no items has stories: %+v", s)
+	}
+}

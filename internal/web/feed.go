@@ -102,12 +102,29 @@ func (s *Server) topicFeed(ctx context.Context, slug, ext string) (*document, er
 	if err != nil {
 		return nil, explain(err, "no such topic %q", slug)
 	}
+	stories, err := s.store.TopicStories(ctx, topic.Slug, topicStoryLimit)
+	if err != nil {
+		return nil, err
+	}
 	path := topicPath(topic.Slug)
 	feed := s.postListFeed(path, s.title+": "+topic.Name, s.abs(path), posts)
 	feed.Subtitle = "Posts filed under " + topic.Name
+	if len(stories) > 0 {
+		feed.Subtitle = "Posts and news stories filed under " + topic.Name + ", each story once"
+		for i := range stories {
+			feed.Entries = append(feed.Entries, s.storyEntry(&stories[i]))
+		}
+		// Newest first, posts and stories together (stable: ties keep
+		// posts before stories).
+		slices.SortStableFunc(feed.Entries, func(a, b feeds.Entry) int { return b.Updated.Compare(a.Updated) })
+		feed.Updated = latest(feed.Entries)
+	}
 	feed.Categories = []feeds.Category{s.category(topic)}
 	return s.renderFeed(f, path, feed)
 }
+
+// topicStoryLimit bounds the stories a topic feed carries.
+const topicStoryLimit = 50
 
 // post loads a full post, explaining an unknown slug to the client.
 func (s *Server) post(ctx context.Context, slug string) (*model.Post, error) {

@@ -113,6 +113,23 @@ func (s *fakeStore) TopicPosts(ctx context.Context, slug string) (model.Topic, [
 	return topics[i], posts, nil
 }
 
+// TopicStories returns the live stories with an item filed under the
+// topic (an item category slugifying to it), newest activity first.
+func (s *fakeStore) TopicStories(ctx context.Context, slug string, limit int) ([]model.Story, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	var out []model.Story
+	for _, st := range s.stories {
+		if len(out) < limit && slices.ContainsFunc(st.Members, func(m model.StoryMember) bool {
+			return slices.ContainsFunc(m.Item.Categories, func(c string) bool { return model.Slugify(c, "") == slug })
+		}) {
+			out = append(out, st)
+		}
+	}
+	return out, nil
+}
+
 // Stories pages the live stories, newest activity first; its cursor is
 // the ID of the last story of the previous page.
 func (s *fakeStore) Stories(ctx context.Context, limit int, cursor string) ([]model.Story, string, error) {
@@ -351,6 +368,7 @@ func nytItem() model.Item {
 		"New York Times", budgetStoryTitle, t0.Add(10*time.Minute))
 	it.Summary = "The Senate approved the budget late on Saturday."
 	it.SourceTitle, it.SourceFeedURL, it.SourceSiteURL = "NYT > Politics", it.SourceKey, "https://www.nytimes.example/"
+	it.Categories = []string{"Budget"}
 	return it
 }
 

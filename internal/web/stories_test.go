@@ -596,3 +596,22 @@ func httptestRequest(t *testing.T, path string) *http.Request {
 	}
 	return r
 }
+
+// TestTopicFeedShowsEachStoryOnce: a topic feed carries its posts and, once
+// each, the stories with an item filed under the topic.
+func TestTopicFeedShowsEachStoryOnce(t *testing.T) {
+	ts := newTestServer(t, newFakeStore())
+	_, body := get(t, ts.URL+"/topics/budget.atom")
+	if n := strings.Count(body, "<id>"+budgetStoryID+"</id>"); n != 1 {
+		t.Errorf("the budget story appears %d times in the topic feed, want once:\n%s", n, body)
+	}
+	if !strings.Contains(body, "Covered by:") {
+		t.Errorf("the story entry lacks its outlets")
+	}
+	if strings.Contains(body, courtStoryTitle) {
+		t.Errorf("a story with no item in the topic is in its feed")
+	}
+	if !strings.Contains(body, "<entry>") || !strings.Contains(body, "/posts/"+budgetSlug) {
+		t.Errorf("the topic's posts are gone from its feed")
+	}
+}

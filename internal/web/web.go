@@ -31,6 +31,9 @@ type Store interface {
 	// TopicPosts returns a topic and its posts, newest first, without
 	// comments; it wraps model.ErrNotFound for an unknown topic.
 	TopicPosts(ctx context.Context, slug string) (model.Topic, []model.Post, error)
+	// TopicStories returns up to limit live stories with an item filed
+	// under the topic, newest activity first, each once.
+	TopicStories(ctx context.Context, slug string, limit int) ([]model.Story, error)
 	// Stories returns up to limit live stories, newest activity first,
 	// after cursor ("" = first page), and the cursor of the next page (""
 	// on the last); a malformed cursor wraps model.ErrInvalid.
