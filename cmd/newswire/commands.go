@@ -38,11 +38,7 @@ func runIngest(ctx context.Context, args, env []string, stdout, stderr io.Writer
 		fs.Usage()
 		return errUsage
 	}
-	logger, err := cfg.logger(stderr)
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, &cfg, logger)
+	db, logger, err := openCommand(ctx, &cfg, stderr)
 	if err != nil {
 		return err
 	}
@@ -128,6 +124,16 @@ func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	return serveUntilDone(ctx, srv, ln, logger)
+}
+
+// openCommand builds a command's logger and opens its database.
+func openCommand(ctx context.Context, cfg *config, stderr io.Writer) (*store.DB, *slog.Logger, error) {
+	logger, err := cfg.logger(stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := openStore(ctx, cfg, logger)
+	return db, logger, err
 }
 
 // openStore opens the configured database. The tag: authority and date

@@ -62,11 +62,7 @@ func runPoll(ctx context.Context, args, env []string, stdout, stderr io.Writer) 
 		fmt.Fprintln(stderr, "newswire poll: --once is required; 'newswire serve' polls on a schedule")
 		return errUsage
 	}
-	logger, err := cfg.logger(stderr)
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, &cfg, logger)
+	db, logger, err := openCommand(ctx, &cfg, stderr)
 	if err != nil {
 		return err
 	}

@@ -44,11 +44,7 @@ func runSources(ctx context.Context, args, env []string, stdout, stderr io.Write
 		fmt.Fprint(stderr, sourcesUsage)
 		return errUsage
 	}
-	logger, err := cfg.logger(stderr)
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, &cfg, logger)
+	db, _, err := openCommand(ctx, &cfg, stderr)
 	if err != nil {
 		return err
 	}

@@ -43,11 +43,7 @@ func runStories(ctx context.Context, args, env []string, stdout, stderr io.Write
 	if err := parseFlags(fs, args, env); err != nil {
 		return err
 	}
-	logger, err := cfg.logger(stderr)
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, &cfg, logger)
+	db, _, err := openCommand(ctx, &cfg, stderr)
 	if err != nil {
 		return err
 	}

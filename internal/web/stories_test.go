@@ -453,10 +453,7 @@ func TestAPIStoriesPaging(t *testing.T) {
 func TestStoryPages(t *testing.T) {
 	ts := newTestServer(t, newFakeStore())
 	storyURL := testBase + "/stories/" + budgetStoryKey
-	tests := []struct {
-		path, feed string
-		want, not  []string
-	}{
+	tests := []pageCase{
 		{
 			path: "/stories/" + budgetStoryKey, feed: "/stories/" + budgetStoryKey,
 			want: []string{
@@ -476,24 +473,7 @@ func TestStoryPages(t *testing.T) {
 			want: []string{`<section id="stories">`, `href="` + storyURL + `"`, "5 outlets", testBase + "/stories.atom"},
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.path, func(t *testing.T) {
-			_, body := get(t, ts.URL+tt.path)
-			for _, f := range feeds.Formats {
-				tt.want = append(tt.want, autodiscovery(tt.feed, f))
-			}
-			for _, s := range tt.want {
-				if !strings.Contains(body, s) {
-					t.Errorf("page lacks %q", s)
-				}
-			}
-			for _, s := range tt.not {
-				if strings.Contains(body, s) {
-					t.Errorf("page contains %q", s)
-				}
-			}
-		})
-	}
+	checkPages(t, ts, tests)
 }
 
 func TestPostGroupsRelatedByStory(t *testing.T) {

@@ -526,10 +526,7 @@ func autodiscovery(path string, f feeds.Format) string {
 func TestHTMLPages(t *testing.T) {
 	ts := newTestServer(t, newFakeStore())
 	threadFeed := func(n string) string { return testBase + "/posts/" + budgetSlug + "/threads/" + n + ".atom" }
-	tests := []struct {
-		path, feed string
-		want, not  []string
-	}{
+	tests := []pageCase{
 		{
 			path: "/", feed: "/posts",
 			want: []string{
@@ -560,24 +557,7 @@ func TestHTMLPages(t *testing.T) {
 			not:  []string{"Kushner"},
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.path, func(t *testing.T) {
-			_, body := get(t, ts.URL+tt.path)
-			for _, f := range feeds.Formats {
-				tt.want = append(tt.want, autodiscovery(tt.feed, f))
-			}
-			for _, s := range tt.want {
-				if !strings.Contains(body, s) {
-					t.Errorf("page lacks %q", s)
-				}
-			}
-			for _, s := range tt.not {
-				if strings.Contains(body, s) {
-					t.Errorf("page contains %q", s)
-				}
-			}
-		})
-	}
+	checkPages(t, ts, tests)
 }
 
 func TestServerErrors(t *testing.T) {
@@ -617,5 +597,34 @@ func TestEmptyStore(t *testing.T) {
 	_, body := get(t, ts.URL+"/api/posts")
 	if strings.Join(strings.Fields(body), "") != `{"posts":[]}` {
 		t.Errorf("empty post list = %s, want an empty array", body)
+	}
+}
+
+// pageCase is an HTML page that must hold want (and the autodiscovery
+// links of feed, in every format) and must not hold not.
+type pageCase struct {
+	path, feed string
+	want, not  []string
+}
+
+func checkPages(t *testing.T, ts *httptest.Server, tests []pageCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			_, body := get(t, ts.URL+tt.path)
+			for _, f := range feeds.Formats {
+				tt.want = append(tt.want, autodiscovery(tt.feed, f))
+			}
+			for _, s := range tt.want {
+				if !strings.Contains(body, s) {
+					t.Errorf("page lacks %q", s)
+				}
+			}
+			for _, s := range tt.not {
+				if strings.Contains(body, s) {
+					t.Errorf("page contains %q", s)
+				}
+			}
+		})
 	}
 }
