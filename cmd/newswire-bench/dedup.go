@@ -65,7 +65,7 @@ func runDedup(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			if err != nil {
 				return err
 			}
-			pred, err = clusterIngest(ctx, sub, cfg, *cycle, dir)
+			pred, err = clusterIngest(ctx, sub, cfg, *cycle, dir, "time", 0)
 			os.RemoveAll(dir)
 			if err != nil {
 				return err

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"time"
 
@@ -25,7 +27,9 @@ var benchTagger = model.Tagger{Authority: "bench.newswire.localhost", Date: "202
 // file per publisher per poll cycle of the given length), and each cycle's
 // directory goes through ingest.Ingester into SQLite. It returns each row's
 // story as stored.
-func clusterIngest(ctx context.Context, rows []uciRow, cfg dedup.Config, cycle time.Duration, dir string) ([]string, error) {
+// fileOrder is "time" (poll cycles in order), "reverse" (newest cycle
+// first) or "shuffle" (every file in a random order, from seed).
+func clusterIngest(ctx context.Context, rows []uciRow, cfg dedup.Config, cycle time.Duration, dir, fileOrder string, seed uint64) ([]string, error) {
 	if err := writeCycles(rows, cycle, dir); err != nil {
 		return nil, err
 	}
@@ -36,15 +40,20 @@ func clusterIngest(ctx context.Context, rows []uciRow, cfg dedup.Config, cycle t
 	defer db.Close()
 	in := &ingest.Ingester{Store: db, Coverage: coverage.New(coverage.Config{Store: db, Tagger: db.Tagger(), Dedup: cfg}),
 		Logger: slog.New(slog.DiscardHandler)}
-	cycles, err := filepath.Glob(filepath.Join(dir, "cycle-*"))
+	files, err := filepath.Glob(filepath.Join(dir, "cycle-*", "*.rss"))
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(cycles)
-	for _, c := range cycles {
-		if err := in.Paths(ctx, []string{c}, nil); err != nil {
-			return nil, fmt.Errorf("ingest %s: %w", c, err)
-		}
+	sort.Strings(files)
+	switch fileOrder {
+	case "reverse":
+		slices.Reverse(files)
+	case "shuffle":
+		r := rand.New(rand.NewPCG(seed, seed))
+		r.Shuffle(len(files), func(i, j int) { files[i], files[j] = files[j], files[i] })
+	}
+	if err := in.Paths(ctx, files, nil); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	return storedStories(ctx, db, rows)
 }
