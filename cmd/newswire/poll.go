@@ -15,10 +15,11 @@ import (
 
 // pollFlags are the polling settings shared by serve and poll.
 type pollFlags struct {
-	workers     int
-	minInterval time.Duration
-	maxInterval time.Duration
-	maxBody     int64
+	workers       int
+	minInterval   time.Duration
+	maxInterval   time.Duration
+	maxRetryAfter time.Duration
+	maxBody       int64
 }
 
 func (p *pollFlags) register(fs interface {
@@ -29,6 +30,7 @@ func (p *pollFlags) register(fs interface {
 	fs.IntVar(&p.workers, "workers", 4, "feeds fetched at once (never two from one host)")
 	fs.DurationVar(&p.minInterval, "min-interval", 5*time.Minute, "shortest interval between polls of a feed")
 	fs.DurationVar(&p.maxInterval, "max-interval", 24*time.Hour, "longest interval between polls of a feed")
+	fs.DurationVar(&p.maxRetryAfter, "max-retry-after", 24*time.Hour, "longest Retry-After honoured (a server asking for more is polled again after this)")
 	fs.Int64Var(&p.maxBody, "max-body", 10<<20, "largest feed body accepted, in bytes (after decompression)")
 }
 
@@ -41,7 +43,7 @@ func newPoller(db *store.DB, stories *coverage.Service, pf pollFlags, logger *sl
 			return stories.IngestAndApply(ctx, items, db.ApplyCoverage)
 		},
 		Fetcher: poll.NewFetcher(poll.Config{MinInterval: pf.minInterval, MaxInterval: pf.maxInterval,
-			MaxBody: pf.maxBody}),
+			MaxRetryAfter: pf.maxRetryAfter, MaxBody: pf.maxBody}),
 		Pool:   poll.NewPool(pf.workers, 1),
 		Logger: logger,
 	}
