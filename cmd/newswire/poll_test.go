@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 const testRSS = `<?xml version="1.0" encoding="UTF-8"?>
@@ -104,5 +105,54 @@ func TestSourcesAndPoll(t *testing.T) {
 	}
 	if _, err := cmd("sources", "add", "not a url"); err == nil {
 		t.Error("a bad URL was added")
+	}
+}
+
+// TestServePollsFeedsAddedOverHTTP: the daemon with an admin token takes a
+// feed through the admin API, polls it on its own, and serves its items as
+// stories and its state in /api/sources.
+func TestServePollsFeedsAddedOverHTTP(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Write([]byte(testRSS))
+	}))
+	defer upstream.Close()
+	d := startDaemon(t, "--db", filepath.Join(t.TempDir(), "n.db"), "--admin-token", "s3cret",
+		"--poll-check", "100ms", "--min-interval", "1h")
+	add := func(token string) int {
+		req, _ := http.NewRequest(http.MethodPost, d.base+"/admin/sources",
+			strings.NewReader(`{"url": "`+upstream.URL+`/feed.rss", "topic": "World"}`))
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := add("wrong"); code != http.StatusUnauthorized {
+		t.Fatalf("wrong token: %d", code)
+	}
+	if code := add("s3cret"); code != http.StatusCreated {
+		t.Fatalf("add: %d", code)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		_, body := d.get(t, "/api/sources")
+		if strings.Contains(string(body), `"status": "ok"`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the feed was never polled: %s\n%s", body, d.log)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	_, stories := d.get(t, "/api/stories")
+	if !strings.Contains(string(stories), "Kushner Is Said to Have Discussed a Secret Channel") {
+		t.Errorf("the polled items are not in the stories: %s", stories)
+	}
+	resp, topic := d.get(t, "/topics/world.atom")
+	if resp.StatusCode != http.StatusOK || strings.Count(string(topic), "<entry>") != 2 {
+		t.Errorf("topic feed of the source's topic: %s\n%s", resp.Status, topic)
 	}
 }
