@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -72,7 +73,9 @@ func parseFlags(fs *flag.FlagSet, args, env []string) error {
 func parseInterleaved(fs *flag.FlagSet, args []string) error {
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		} else if err != nil {
 			return errUsage
 		}
 		rest := fs.Args()

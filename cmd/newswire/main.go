@@ -38,6 +38,10 @@ func main() {
 // package has already printed why.
 var errUsage = errors.New("usage")
 
+// errHelp reports that -h asked for the flags, which are printed: not a
+// failure.
+var errHelp = errors.New("help requested")
+
 const usage = `usage: newswire <command> [flags]
 
 commands:
@@ -52,6 +56,14 @@ Run 'newswire <command> -h' for a command's flags.
 
 // run is the whole program, callable from tests.
 func run(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
+	if err := dispatch(ctx, args, env, stdout, stderr); !errors.Is(err, errHelp) {
+		return err
+	}
+	return nil
+}
+
+// dispatch runs the command args name.
+func dispatch(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return errUsage

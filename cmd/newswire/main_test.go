@@ -573,3 +573,18 @@ func storyKeyWith(t *testing.T, d *daemon, outlet string) string {
 	t.Fatalf("no story covered by %s in %s", outlet, body)
 	return ""
 }
+
+func TestHelpIsNotAnError(t *testing.T) {
+	var out, errb bytes.Buffer
+	for _, cmd := range []string{"serve", "ingest", "stories", "poll"} {
+		if err := run(context.Background(), []string{cmd, "-h"}, nil, &out, &errb); err != nil {
+			t.Errorf("%s -h: %v", cmd, err)
+		}
+	}
+	if !strings.Contains(errb.String(), "-db") {
+		t.Errorf("-h printed no flags:\n%s", errb.String())
+	}
+	if err := run(context.Background(), []string{"ingest", "--bogus"}, nil, &out, &errb); err != errUsage {
+		t.Errorf("an unknown flag: %v", err)
+	}
+}
