@@ -23,15 +23,8 @@ type storyLine struct {
 }
 
 type storyLineItem struct {
-	ID        string     `json:"id"`
-	Title     string     `json:"title"`
-	URL       *string    `json:"url"`
-	Outlet    *string    `json:"outlet"`
-	Published *time.Time `json:"published"`
-	Reason    string     `json:"reason"`
-	Score     float64    `json:"score"`
-	GUID      *string    `json:"guid"`
-	Post      bool       `json:"post"` // the item is a post discussing the story
+	model.MemberRecord
+	Post bool `json:"post"` // the item is a post discussing the story
 }
 
 // runStories prints every story: one JSON object per line with --json,
@@ -75,22 +68,9 @@ func runStories(ctx context.Context, args, env []string, stdout, stderr io.Write
 func newStoryLine(s *model.Story) storyLine {
 	line := storyLine{ID: s.ID, Key: s.Key, Title: s.Title, FirstSeen: s.FirstSeen.UTC(),
 		Updated: s.Updated.UTC(), Outlets: append([]string{}, s.Outlets...), Items: []storyLineItem{}}
-	for _, m := range s.Members {
-		it := m.Item
-		li := storyLineItem{ID: it.ID, Title: it.Title, URL: optional(it.URL), Outlet: optional(it.Outlet),
-			Reason: string(m.Reason), Score: m.Score, GUID: optional(it.GUID), Post: model.IsPostSource(it.SourceKey)}
-		if !it.Published.IsZero() && !it.DateEstimated {
-			t := it.Published.UTC()
-			li.Published = &t
-		}
-		line.Items = append(line.Items, li)
+	for i := range s.Members {
+		m := &s.Members[i]
+		line.Items = append(line.Items, storyLineItem{MemberRecord: m.Record(), Post: model.IsPostSource(m.Item.SourceKey)})
 	}
 	return line
-}
-
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }

@@ -196,3 +196,37 @@ func ItemHash(it *Item) string {
 	return ShortHash(32, it.Title, it.Outlet, it.URL, it.Summary, published,
 		strings.Join(it.Categories, "\x1f"), it.SourceTitle, it.SourceFeedURL, it.SourceSiteURL)
 }
+
+// MemberRecord is a story member as other tools read it (the JSON API and
+// `newswire stories --json`): fields that may be unknown are null, and
+// Published is null when it was only estimated.
+type MemberRecord struct {
+	ID        string     `json:"id"`
+	Title     string     `json:"title"`
+	URL       *string    `json:"url"`
+	Outlet    *string    `json:"outlet"`
+	Published *time.Time `json:"published"`
+	Reason    string     `json:"reason"`
+	Score     float64    `json:"score"`
+	GUID      *string    `json:"guid"`
+}
+
+// Record returns the member as a MemberRecord.
+func (m *StoryMember) Record() MemberRecord {
+	it := &m.Item
+	r := MemberRecord{ID: it.ID, Title: it.Title, URL: nullable(it.URL), Outlet: nullable(it.Outlet),
+		Reason: string(m.Reason), Score: m.Score, GUID: nullable(it.GUID)}
+	if !it.DateEstimated && !it.Published.IsZero() {
+		t := it.Published.UTC()
+		r.Published = &t
+	}
+	return r
+}
+
+// nullable is s, or nil for "".
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

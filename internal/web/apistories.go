@@ -25,16 +25,7 @@ type apiStory struct {
 
 // apiStoryItem is an item of a story with why it joined. URL and GUID are
 // the original ones; Published is null when unknown or estimated.
-type apiStoryItem struct {
-	ID        string     `json:"id"`
-	Title     string     `json:"title"`
-	URL       *string    `json:"url"`
-	Outlet    *string    `json:"outlet"`
-	Published *time.Time `json:"published"`
-	Reason    string     `json:"reason"`
-	Score     float64    `json:"score"`
-	GUID      *string    `json:"guid"`
-}
+type apiStoryItem = model.MemberRecord
 
 type apiStoryPost struct {
 	Slug  string `json:"slug"`
@@ -135,20 +126,8 @@ func (s *Server) apiStory(st *model.Story) apiStory {
 // apiStoryItem is a story's item; a post's own item has its page as URL
 // and no GUID.
 func (s *Server) apiStoryItem(st *model.Story, m *model.StoryMember) apiStoryItem {
-	it := &m.Item
-	out := apiStoryItem{
-		ID:     it.ID,
-		Title:  it.Title,
-		URL:    nullString(it.URL),
-		Outlet: nullString(it.Outlet),
-		Reason: string(m.Reason),
-		Score:  m.Score,
-		GUID:   nullString(it.GUID),
-	}
-	if !it.DateEstimated {
-		out.Published = nullTime(it.Published)
-	}
-	if isPostItem(it) {
+	out := m.Record()
+	if it := &m.Item; isPostItem(it) {
 		out.GUID = nil // its identity key here, not a GUID anyone published
 		if p := storyPost(st, it); p != nil && out.URL == nil {
 			out.URL = nullString(s.abs(postPath(p.Slug)))
