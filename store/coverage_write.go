@@ -185,11 +185,9 @@ const headlineMembers = 64
 // refreshStory marks a story updated now (an item joined or changed) and
 // sets the headline of a young story to its most representative one.
 func refreshStory(ctx context.Context, c *stmtCache, now time.Time, id string) error {
-	if _, err := c.exec(ctx, `UPDATE stories SET updated = ? WHERE id = ?`, formatTime(now), id); err != nil {
-		return err
-	}
 	var size int
-	if err := c.queryRow(ctx, `SELECT size FROM stories WHERE id = ?`, id).Scan(&size); err != nil {
+	if err := c.queryRow(ctx, `UPDATE stories SET updated = ? WHERE id = ? RETURNING size`,
+		formatTime(now), id).Scan(&size); err != nil {
 		return err
 	}
 	if size > headlineMembers {

@@ -34,6 +34,9 @@ type Poller struct {
 	Now     func() time.Time
 }
 
+// endOfTime is after every NextPoll.
+var endOfTime = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+
 // Report is what one fetch of one source did.
 type Report struct {
 	URL         string
@@ -67,12 +70,10 @@ func (p *Poller) Cycle(ctx context.Context, all bool) ([]Report, error) {
 	if p.Now != nil {
 		now = p.Now()
 	}
-	due := sources[:0]
-	for _, s := range sources {
-		if !s.Disabled && (all || !s.NextPoll.After(now)) {
-			due = append(due, s)
-		}
+	if all {
+		now = endOfTime // every enabled source is due
 	}
+	due := Due(sources, now)
 	reports := make([]Report, len(due))
 	index := make(map[string]int, len(due))
 	for i, s := range due {

@@ -78,9 +78,6 @@ func NewFetcher(cfg Config) *Fetcher {
 	return &Fetcher{cfg: cfg, client: newClient(cfg)}
 }
 
-// Config returns the Fetcher's configuration with defaults filled in.
-func (f *Fetcher) Config() Config { return f.cfg }
-
 func withDefaults(c Config) Config {
 	c.UserAgent = cmp.Or(c.UserAgent, "newswire/"+Version+" (+https://github.com/newswire/newswire)")
 	c.Timeout = cmp.Or(c.Timeout, DefaultTimeout)

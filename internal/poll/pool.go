@@ -34,12 +34,6 @@ func NewPool(workers, perHost int) *Pool {
 	return &Pool{Workers: workers, PerHost: perHost, StartJitter: DefaultStartJitter}
 }
 
-// Run polls sources with NewPool(workers, perHost) and returns the updated
-// sources in input order; see Pool.Run.
-func Run(ctx context.Context, sources []Source, workers, perHost int, fetch func(context.Context, Source) Source) []Source {
-	return NewPool(workers, perHost).Run(ctx, sources, fetch)
-}
-
 // Due returns the sources to poll at now: not disabled, NextPoll not after
 // now (a zero NextPoll is due at once).
 func Due(sources []Source, now time.Time) []Source {

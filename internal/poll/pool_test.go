@@ -115,7 +115,7 @@ func TestPoolCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	sources := []Source{{URL: "http://a.example/"}, {URL: "http://b.example/"}}
-	got := Run(ctx, sources, 2, 1, func(context.Context, Source) Source {
+	got := (&Pool{Workers: 2, PerHost: 1}).Run(ctx, sources, func(context.Context, Source) Source {
 		t.Error("fetch called after cancel")
 		return Source{}
 	})

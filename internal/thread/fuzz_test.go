@@ -76,7 +76,7 @@ func FuzzParseMention(f *testing.F) {
 	f.Add("@: x", "|:")
 	f.Fuzz(func(t *testing.T, text, names string) {
 		list := strings.Split(names, "|")
-		name, rest, ok := ParseMention(text, list)
+		name, rest, ok := parseMention(text, list)
 		if !ok {
 			if name != "" || rest != "" {
 				t.Fatalf("no match but %q, %q", name, rest)

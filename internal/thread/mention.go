@@ -15,22 +15,6 @@ const (
 	maxClaimWords   = 3
 )
 
-// ParseMention resolves a leading "@NAME:" in text against the known
-// commenter names. The longest name that text starts with (after the "@",
-// ignoring case, ending at a word boundary) wins, so "@Daryl and his brother
-// Darryl:" resolves to that name even when "Daryl" is also known. It returns
-// the name as given in names (without surrounding white space) and the text
-// after the name and its ":" or ",".
-// A short "@NAME:" that is not a known name ("@Ann Mariette:" when only
-// "Ann" is known) resolves to nothing.
-func ParseMention(text string, names []string) (name, rest string, ok bool) {
-	var x nameIndex
-	for _, n := range names {
-		x.add(n)
-	}
-	return x.match(text)
-}
-
 // nameIndex finds commenter names at the start of a mention.
 type nameIndex struct {
 	full    map[string]string   // folded full name → name as first seen

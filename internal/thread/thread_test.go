@@ -199,9 +199,9 @@ func TestParseMention(t *testing.T) {
 		{"@", "", ""},
 	}
 	for _, tc := range tests {
-		name, rest, ok := ParseMention(tc.text, names)
+		name, rest, ok := parseMention(tc.text, names)
 		if ok != (tc.name != "") || name != tc.name || rest != tc.rest {
-			t.Errorf("ParseMention(%q) = %q, %q, %v; want %q, %q", tc.text, name, rest, ok, tc.name, tc.rest)
+			t.Errorf("parseMention(%q) = %q, %q, %v; want %q, %q", tc.text, name, rest, ok, tc.name, tc.rest)
 		}
 	}
 }
@@ -220,4 +220,20 @@ func TestNormalize(t *testing.T) {
 			t.Errorf("normalize(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// parseMention resolves a leading "@NAME:" in text against the known
+// commenter names. The longest name that text starts with (after the "@",
+// ignoring case, ending at a word boundary) wins, so "@Daryl and his brother
+// Darryl:" resolves to that name even when "Daryl" is also known. It returns
+// the name as given in names (without surrounding white space) and the text
+// after the name and its ":" or ",".
+// A short "@NAME:" that is not a known name ("@Ann Mariette:" when only
+// "Ann" is known) resolves to nothing.
+func parseMention(text string, names []string) (name, rest string, ok bool) {
+	var x nameIndex
+	for _, n := range names {
+		x.add(n)
+	}
+	return x.match(text)
 }
