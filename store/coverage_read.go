@@ -72,29 +72,6 @@ func scanItem(rows *sql.Rows, it *model.Item, hash *string, extra ...any) error 
 	return decodeJSON(it.ID, categories, &it.Categories)
 }
 
-// RestoreCoverage calls fn for every item in a story, in the order they
-// were first seen, with the story it was put in (which may since have been
-// merged; see StoryAliases). It rebuilds the clustering index at start.
-func (db *DB) RestoreCoverage(ctx context.Context, fn func(it model.Item, storyID string) error) error {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+prefixed("i", itemColumns)+`, i.story_id
-		FROM items i WHERE i.story_id IS NOT NULL ORDER BY i.added, i.id`)
-	if err != nil {
-		return fmt.Errorf("restore coverage: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var it model.Item
-		var hash, story string
-		if err := scanItem(rows, &it, &hash, &story); err != nil {
-			return fmt.Errorf("restore coverage: %w", err)
-		}
-		if err := fn(it, story); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
 // StoryAliases maps each merged-away story to the story it now lives in.
 func (db *DB) StoryAliases(ctx context.Context) (map[string]string, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, merged_into FROM stories WHERE merged_into IS NOT NULL`)

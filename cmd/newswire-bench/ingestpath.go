@@ -38,8 +38,8 @@ func clusterIngest(ctx context.Context, rows []uciRow, cfg dedup.Config, cycle t
 		return nil, err
 	}
 	defer db.Close()
-	in := &ingest.Ingester{Store: db, Coverage: coverage.New(coverage.Config{Store: db, Tagger: db.Tagger(), Dedup: cfg}),
-		Logger: slog.New(slog.DiscardHandler)}
+	stories := coverage.New(coverage.Config{Store: db, Tagger: db.Tagger(), Dedup: cfg})
+	in := &ingest.Ingester{Store: db, Coverage: stories, Logger: slog.New(slog.DiscardHandler)}
 	files, err := filepath.Glob(filepath.Join(dir, "cycle-*", "*.rss"))
 	if err != nil {
 		return nil, err
@@ -54,6 +54,9 @@ func clusterIngest(ctx context.Context, rows []uciRow, cfg dedup.Config, cycle t
 	}
 	if err := in.Paths(ctx, files, nil); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	if _, err := stories.Settle(ctx, db.ApplyRegroup); err != nil {
+		return nil, err
 	}
 	return storedStories(ctx, db, rows)
 }

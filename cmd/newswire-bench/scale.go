@@ -53,7 +53,8 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		defer os.RemoveAll(dir)
 	}
-	fmt.Fprintf(stdout, "%10s %10s %10s %12s %10s %10s\n", "items", "seconds", "items/s", "stories", "heap MiB", "rss MiB")
+	fmt.Fprintf(stdout, "%10s %10s %10s %12s %10s %10s %10s %10s\n", "items", "seconds", "items/s", "stories",
+		"heap MiB", "rss MiB", "settle s", "settled")
 	for _, field := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(field))
 		if err != nil || n <= 0 {
@@ -63,14 +64,17 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%10d %10.1f %10.0f %12d %10.0f %10.0f\n", n, r.elapsed.Seconds(),
-			float64(n)/r.elapsed.Seconds(), r.stories, r.peakHeap/(1<<20), r.maxRSS/(1<<20))
+		fmt.Fprintf(stdout, "%10d %10.1f %10.0f %12d %10.0f %10.0f %10.1f %10d\n", n, r.elapsed.Seconds(),
+			float64(n)/r.elapsed.Seconds(), r.stories, r.peakHeap/(1<<20), r.maxRSS/(1<<20),
+			r.settle.Seconds(), r.settled)
 	}
 	return nil
 }
 
 type scaleResult struct {
 	elapsed          time.Duration
+	settle           time.Duration // the one Settle after the ingest
+	settled          int           // items it clustered again
 	stories          int
 	peakHeap, maxRSS float64
 }
@@ -105,7 +109,14 @@ func scaleRun(ctx context.Context, rows []uciRow, n, batchSize int, path string)
 			peak = max(peak, ms.HeapInuse)
 		}
 	}
-	res := scaleResult{elapsed: time.Since(start), peakHeap: float64(peak), maxRSS: maxRSS()}
+	res := scaleResult{elapsed: time.Since(start), peakHeap: float64(peak)}
+	start = time.Now()
+	report, err := svc.Settle(ctx, db.ApplyRegroup)
+	if err != nil {
+		return scaleResult{}, err
+	}
+	res.settle, res.settled = time.Since(start), report.Items
+	res.maxRSS = maxRSS()
 	res.stories = svcStories(ctx, db)
 	return res, nil
 }

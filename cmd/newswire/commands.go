@@ -43,7 +43,7 @@ func runIngest(ctx context.Context, args, env []string, stdout, stderr io.Writer
 		return err
 	}
 	defer db.Close()
-	in, _ := newIngester(db, &cfg, nil)
+	in, stories := newIngester(db, &cfg, nil)
 	failed := 0
 	err = in.Paths(ctx, fs.Args(), func(r ingest.FileResult) {
 		if r.Err != nil {
@@ -51,6 +51,10 @@ func runIngest(ctx context.Context, args, env []string, stdout, stderr io.Writer
 		}
 		fmt.Fprintln(stdout, r.Summary())
 	})
+	st := &settler{stories: stories, db: db, logger: logger}
+	if serr := st.settle(ctx, true); serr != nil {
+		return serr
+	}
 	if err != nil {
 		logger.Debug("ingest finished with errors", "failed", failed, "err", err)
 		return fmt.Errorf("%d input(s) failed", failed)
@@ -69,6 +73,7 @@ func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
 	sourcesFile := fs.String("sources", "", "OPML file of feeds to poll, imported at start (duplicates merged)")
 	pollEvery := fs.Duration("poll-check", time.Minute, "how often to look for feeds due a poll (0 turns polling off)")
 	adminToken := fs.String("admin-token", "", "bearer token that turns on the admin API under /admin/ (off when empty)")
+	settleEvery := fs.Duration("settle-every", 10*time.Minute, "how often, at most, to re-cluster in publication order the stories that items arriving out of order touched")
 	var pf pollFlags
 	pf.register(fs)
 	if err := parseFlags(fs, args, env); err != nil {
@@ -93,6 +98,7 @@ func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
 	}
 
 	in, stories := newIngester(db, &cfg, logger)
+	st := &settler{stories: stories, db: db, logger: logger, every: *settleEvery}
 	if *sourcesFile != "" {
 		if err := importSources(ctx, db, *sourcesFile, io.Discard); err != nil {
 			return fmt.Errorf("--sources: %w", err)
@@ -104,9 +110,12 @@ func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
 	ctx, stop := context.WithCancel(ctx) // also stops them if serving fails
 	defer stop()
 	if *pollEvery > 0 {
-		background.Go(func() { pollLoop(ctx, newPoller(db, stories, pf, logger), *pollEvery, logger) })
+		background.Go(func() { pollLoop(ctx, newPoller(db, stories, pf, logger), *pollEvery, st, logger) })
 	}
-	scan := func(why string) { scanSeeds(ctx, in, cfg.Seeds, why, logger) }
+	scan := func(why string) {
+		scanSeeds(ctx, in, cfg.Seeds, why, logger)
+		st.settle(ctx, why != "interval")
+	}
 	// Register for SIGHUP before the first scan, so a SIGHUP sent once the
 	// daemon has said it is listening is never lost (or fatal).
 	hup := make(chan os.Signal, 1)
@@ -166,7 +175,7 @@ func newIngester(db *store.DB, cfg *config, logger *slog.Logger) (*ingest.Ingest
 }
 
 // pollLoop polls the feeds that are due every interval until ctx is done.
-func pollLoop(ctx context.Context, p *poll.Poller, interval time.Duration, logger *slog.Logger) {
+func pollLoop(ctx context.Context, p *poll.Poller, interval time.Duration, st *settler, logger *slog.Logger) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -179,6 +188,7 @@ func pollLoop(ctx context.Context, p *poll.Poller, interval time.Duration, logge
 				logger.Warn("poll failed", "url", r.URL, "status", r.Status, "err", r.Err)
 			}
 		}
+		st.settle(ctx, false)
 		select {
 		case <-ctx.Done():
 			return

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -71,6 +72,9 @@ func runPoll(ctx context.Context, args, env []string, stdout, stderr io.Writer) 
 	defer db.Close()
 	stories := coverage.New(coverage.Config{Store: db, Tagger: db.Tagger()})
 	reports, err := newPoller(db, stories, pf, logger).Cycle(ctx, *all)
+	if serr := (&settler{stories: stories, db: db, logger: logger}).settle(ctx, true); serr != nil {
+		err = errors.Join(err, serr)
+	}
 	failed := 0
 	for _, r := range reports {
 		fmt.Fprintln(stdout, r)

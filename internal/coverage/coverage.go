@@ -24,8 +24,9 @@ import (
 type Store interface {
 	StoredItems(ctx context.Context, ids []string) (map[string]model.StoredItem, error)
 	SourceItemsByURL(ctx context.Context, source string, urls []string) (map[string]model.StoredItem, error)
-	RestoreCoverage(ctx context.Context, fn func(it model.Item, storyID string) error) error
 	StoryAliases(ctx context.Context) (map[string]string, error)
+	CoverageInTimeOrder(ctx context.Context, fn func(it model.Item, storyID string) error) error
+	PostCitations(ctx context.Context) (map[string][]string, error)
 }
 
 // Config configures a Service.
@@ -44,6 +45,11 @@ type Service struct {
 	cfg Config
 	mu  sync.Mutex
 	c   *dedup.Clusterer // nil until restored
+	// last is the latest item, in clustering order, the clusterer has
+	// placed; lateFrom is the time of the earliest item placed after a
+	// later one since the last Settle (zero if none).
+	last     orderKey
+	lateFrom time.Time
 }
 
 // New returns a Service.
@@ -104,14 +110,17 @@ func (s *Service) ingest(ctx context.Context, items []model.Item, cited map[stri
 	return rejected, nil
 }
 
-// restore rebuilds the clusterer from the store when it has none.
+// restore rebuilds the clusterer from the store when it has none, in
+// clustering order, as Settle does.
 func (s *Service) restore(ctx context.Context) error {
 	if s.c != nil {
 		return nil
 	}
 	c := dedup.New(s.cfg.Dedup)
-	err := s.cfg.Store.RestoreCoverage(ctx, func(it model.Item, storyID string) error {
-		c.Restore(input(&it, ""), storyID)
+	err := s.cfg.Store.CoverageInTimeOrder(ctx, func(it model.Item, storyID string) error {
+		in := s.clusterInput(&it, "")
+		c.Restore(in, storyID)
+		s.last = maxKey(s.last, keyOf(in.Time, it.ID))
 		return nil
 	})
 	if err != nil {
@@ -339,18 +348,16 @@ func (s *Service) assign(batch *model.CoverageBatch, stories map[string]string, 
 		if pa, pb := model.IsPostSource(a.SourceKey), model.IsPostSource(b.SourceKey); pa != pb {
 			return pb
 		}
-		return itemTime(a, now).Before(itemTime(b, now))
+		return keyOf(itemTime(a, now), a.ID).less(keyOf(itemTime(b, now), b.ID))
 	})
 	for _, i := range fresh {
 		ci := &batch.Items[i]
-		in := input(&ci.Item, s.cfg.Tagger.Story(ci.Item.ID))
+		in := s.clusterInput(&ci.Item, s.cfg.Tagger.Story(ci.Item.ID))
 		in.Time = itemTime(&ci.Item, now)
-		if ci.Item.GUID != "" && ci.Item.ID != s.cfg.Tagger.Item(ci.Item.SourceKey, ci.Item.GUID, "", "", "") {
-			in.GUID = reusedGUID(&ci.Item) // not the same article as the GUID's first holder
-		}
 		if model.IsPostSource(ci.Item.SourceKey) {
 			in.Cites = citedStories(batch, stories, cited)
 		}
+		s.noteOrder(in.Time, ci.Item.ID)
 		d := s.c.Assign(in)
 		ci.Story = model.StoryAssignment{StoryID: d.StoryID, NewStory: d.New, Reason: d.Reason,
 			Score: d.Score, Merged: d.Merged}
@@ -401,6 +408,16 @@ func input(it *model.Item, newStoryID string) dedup.Input {
 	}
 	if in.Time.IsZero() {
 		in.Time = it.FirstSeen
+	}
+	return in
+}
+
+// clusterInput is input with the item's GUID told apart from the GUID's
+// first holder when the source reused it for another article.
+func (s *Service) clusterInput(it *model.Item, newStoryID string) dedup.Input {
+	in := input(it, newStoryID)
+	if it.GUID != "" && it.ID != s.cfg.Tagger.Item(it.SourceKey, it.GUID, "", "", "") {
+		in.GUID = reusedGUID(it)
 	}
 	return in
 }

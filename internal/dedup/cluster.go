@@ -249,11 +249,16 @@ func (c *Clusterer) Restore(in Input, storyID string) {
 	c.join(c.root(s), f, model.ReasonFirst, 1)
 }
 
-// Alias records that story from was merged into story into (restore).
+// Alias records that story from was merged into story into (restore): a
+// known story is folded in; an unknown ID resolves to into from now on.
 func (c *Clusterer) Alias(from, into string) {
 	f, okf := c.byID[from]
 	t, okt := c.byID[into]
-	if okf && okt && c.root(f) != c.root(t) {
+	switch {
+	case !okt:
+	case !okf:
+		c.byID[from] = c.root(t)
+	case c.root(f) != c.root(t):
 		c.absorb(c.root(t), c.root(f))
 	}
 }
@@ -680,4 +685,22 @@ func (c *Clusterer) Resolve(id string) string {
 func (c *Clusterer) KnowsURL(canonicalURL string) bool {
 	_, ok := c.keys[keyHash("url", canonicalURL)]
 	return ok
+}
+
+// Rename gives live stories new IDs (from → to, where from is any ID that
+// resolves to the story). Every old ID still resolves, to the story it
+// named; each new ID resolves to its story even if it was an alias before.
+func (c *Clusterer) Rename(names map[string]string) {
+	roots := make(map[string]int32, len(names))
+	for from := range names {
+		if s, ok := c.byID[from]; ok {
+			roots[from] = c.root(s)
+		}
+	}
+	for from, s := range roots {
+		c.stories[s].id = names[from]
+	}
+	for from, s := range roots {
+		c.byID[names[from]] = s
+	}
 }

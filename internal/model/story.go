@@ -230,3 +230,37 @@ func nullable(s string) *string {
 	}
 	return &s
 }
+
+// Regroup is the outcome of settling a range of coverage (see
+// coverage.Service.Settle): items that move to another story, stories that
+// start or come back, and stories left empty that now redirect. It is
+// stored in one transaction.
+type Regroup struct {
+	// Start lists stories to create, or to bring back if they had been
+	// merged away, with the headline of their first item.
+	Start []StoryStart
+	// Moves lists items that change story.
+	Moves []StoryMove
+	// Folded maps each story that is no longer a story of its own to the
+	// story it now redirects to; any items it still holds move there.
+	Folded map[string]string
+}
+
+// Empty reports whether the regroup changes nothing.
+func (r *Regroup) Empty() bool {
+	return r == nil || len(r.Start) == 0 && len(r.Moves) == 0 && len(r.Folded) == 0
+}
+
+// StoryStart is a story created or revived by a regroup.
+type StoryStart struct {
+	ID, Key, Title string
+}
+
+// StoryMove is an item moving to another story.
+type StoryMove struct {
+	ItemID string
+	From   string
+	To     string
+	Reason Reason
+	Score  float64
+}

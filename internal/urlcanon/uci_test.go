@@ -1,8 +1,6 @@
 package urlcanon
 
 import (
-	"encoding/csv"
-	"os"
 	"strings"
 	"testing"
 
@@ -17,30 +15,9 @@ type uciRow struct{ url, story string }
 // (failed when CI is set).
 func uciRows(t testing.TB) []uciRow {
 	t.Helper()
-	f, err := os.Open(feedcheck.SharedPath(t, "data/uci-news-dev.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rows) < 2 {
-		t.Fatal("uci-news-dev.csv: no rows")
-	}
-	col := map[string]int{}
-	for i, h := range rows[0] {
-		col[h] = i
-	}
-	u, ok1 := col["URL"]
-	s, ok2 := col["STORY"]
-	if !ok1 || !ok2 {
-		t.Fatalf("uci-news-dev.csv: no URL or STORY column in %q", rows[0])
-	}
-	out := make([]uciRow, 0, len(rows)-1)
-	for _, r := range rows[1:] {
-		out = append(out, uciRow{r[u], r[s]})
+	var out []uciRow
+	for _, r := range feedcheck.SharedCSV(t, "data/uci-news-dev.csv", "URL", "STORY") {
+		out = append(out, uciRow{r["URL"], r["STORY"]})
 	}
 	return out
 }

@@ -1,0 +1,92 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/newswire/newswire/internal/model"
+)
+
+// members lists a story's item IDs, or "moved:KEY" for a redirect.
+func members(t *testing.T, db *DB, id string) string {
+	t.Helper()
+	s, err := db.Story(context.Background(), id)
+	var moved *model.Moved
+	switch {
+	case errors.As(err, &moved):
+		return "moved:" + moved.To
+	case err != nil:
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, m := range s.Members {
+		ids = append(ids, m.Item.ID)
+	}
+	sort.Strings(ids)
+	return strings.Join(ids, ",")
+}
+
+func TestApplyRegroup(t *testing.T) {
+	ctx := context.Background()
+	db, _, _ := openTest(t)
+	s1, s2, s3 := testTagger.Story("i1"), testTagger.Story("i3"), testTagger.Story("i2")
+	b := &model.CoverageBatch{Items: []model.CoverageItem{
+		{Item: model.Item{ID: "i1", Title: "Oil falls", Outlet: "Wire"},
+			Story: model.StoryAssignment{StoryID: s1, Key: "oil-falls", NewStory: true, Reason: model.ReasonFirst, Score: 1}},
+		{Item: model.Item{ID: "i2", Title: "Snowden speaks at SXSW", Outlet: "Other"},
+			Story: model.StoryAssignment{StoryID: s1, Reason: model.ReasonSameEvent, Score: 0.2}},
+		{Item: model.Item{ID: "i3", Title: "Oil slides on China data", Outlet: "Third"},
+			Story: model.StoryAssignment{StoryID: s2, Key: "oil-slides", NewStory: true, Reason: model.ReasonFirst, Score: 1}},
+	}}
+	if _, err := db.ApplyCoverage(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	// i2 leaves for a story of its own; i3 joins i1, and its story, left
+	// empty, redirects.
+	err := db.ApplyRegroup(ctx, &model.Regroup{
+		Start: []model.StoryStart{{ID: s3, Key: "snowden", Title: "Snowden speaks at SXSW"}},
+		Moves: []model.StoryMove{
+			{ItemID: "i2", From: s1, To: s3, Reason: model.ReasonFirst, Score: 1},
+			{ItemID: "i3", From: s2, To: s1, Reason: model.ReasonSameEvent, Score: 0.4},
+		},
+		Folded: map[string]string{s2: s1},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := members(t, db, s1) + " | " + members(t, db, s2) + " | " + members(t, db, s3); got != "i1,i3 | moved:oil-falls | i2" {
+		t.Fatalf("after regroup: %s", got)
+	}
+	if n, err := db.CountStories(ctx); err != nil || n != 2 {
+		t.Fatalf("%d live stories (%v), want 2", n, err)
+	}
+	// The folded story comes back.
+	err = db.ApplyRegroup(ctx, &model.Regroup{
+		Start: []model.StoryStart{{ID: s2, Key: "ignored-on-revival", Title: "Oil slides on China data"}},
+		Moves: []model.StoryMove{{ItemID: "i3", From: s1, To: s2, Reason: model.ReasonFirst, Score: 1}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := members(t, db, "oil-slides"); got != "i3" {
+		t.Fatalf("revived story: %s", got)
+	}
+	// A move from the wrong story fails and changes nothing.
+	err = db.ApplyRegroup(ctx, &model.Regroup{Moves: []model.StoryMove{
+		{ItemID: "i1", From: s1, To: s3},
+		{ItemID: "i2", From: s1, To: s3}, // i2 is in s3
+	}})
+	if !errors.Is(err, model.ErrInvalid) {
+		t.Fatalf("bad move: %v", err)
+	}
+	if got := members(t, db, s1); got != "i1" {
+		t.Fatalf("after a failed regroup: %s", got)
+	}
+	var size int
+	if err := db.read.QueryRowContext(ctx, `SELECT size FROM stories WHERE id = ?`, s1).Scan(&size); err != nil || size != 1 {
+		t.Fatalf("size of %s = %d (%v), want 1", s1, size, err)
+	}
+}
