@@ -47,6 +47,11 @@ func applyCoverage(ctx context.Context, tx *sql.Tx, now time.Time, b *model.Cove
 
 func writeCoverageItem(ctx context.Context, c *stmtCache, now time.Time, ci *model.CoverageItem, touched map[string]bool) error {
 	it := &ci.Item
+	if it.CommentFeed != "" {
+		if err := registerCommentFeed(ctx, c, now, it); err != nil {
+			return err
+		}
+	}
 	switch ci.State {
 	case model.ItemUnchanged:
 		return nil

@@ -11,7 +11,7 @@ import (
 
 const postColumns = `p.id, p.slug, p.title, p.author, p.author_bio, p.published,
 	p.date_from_dump, p.first_seen, p.updated, p.body_json, p.sections_json, p.links_json,
-	(SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id)`
+	p.url, (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id)`
 
 // ListPosts returns every post, newest first, without comments but with
 // their topics, related items and comment counts.
@@ -140,7 +140,7 @@ func scanPost(rows *sql.Rows) (model.Post, error) {
 	var p model.Post
 	var published, firstSeen, updated, body, sections, links string
 	if err := rows.Scan(&p.ID, &p.Slug, &p.Title, &p.Author, &p.AuthorBio, &published,
-		&p.DateFromDump, &firstSeen, &updated, &body, &sections, &links, &p.CommentCount); err != nil {
+		&p.DateFromDump, &firstSeen, &updated, &body, &sections, &links, &p.URL, &p.CommentCount); err != nil {
 		return p, err
 	}
 	var err error
@@ -239,7 +239,7 @@ func attachRelated(ctx context.Context, tx *sql.Tx, index map[string]*model.Post
 
 func queryComments(ctx context.Context, tx *sql.Tx, postID string) ([]model.Comment, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT number, id, author, parent, votes, mention, body_json,
-		links_json, first_seen, updated FROM comments WHERE post_id = ? ORDER BY number`, postID)
+		links_json, first_seen, updated, guid, url FROM comments WHERE post_id = ? ORDER BY number`, postID)
 	if err != nil {
 		return nil, fmt.Errorf("read comments: %w", err)
 	}
@@ -260,7 +260,7 @@ func scanComment(rows *sql.Rows) (model.Comment, error) {
 	var parent, votes sql.NullInt64
 	var body, links, firstSeen, updated string
 	if err := rows.Scan(&c.Number, &c.ID, &c.Author, &parent, &votes, &c.Mention, &body, &links,
-		&firstSeen, &updated); err != nil {
+		&firstSeen, &updated, &c.GUID, &c.URL); err != nil {
 		return c, err
 	}
 	c.Parent = int(parent.Int64)

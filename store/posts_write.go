@@ -68,8 +68,16 @@ func (w *postWriter) ingest(ctx context.Context, p *model.Post) (model.IngestRes
 	if !p.DateFromDump {
 		p.Published = p.FirstSeen
 	}
+	if err := w.numberFeedComments(ctx, p); err != nil {
+		return model.IngestResult{}, err
+	}
 	for i := range p.Comments {
-		p.Comments[i].ID = w.tagger.Comment(p.ID, p.Comments[i].Number)
+		c := &p.Comments[i]
+		if c.GUID != "" {
+			c.ID = w.tagger.FeedComment(p.ID, c.GUID)
+		} else {
+			c.ID = w.tagger.Comment(p.ID, c.Number)
+		}
 	}
 	w.assignRelatedIDs(p)
 	res := model.IngestResult{PostID: p.ID, Slug: p.Slug}
@@ -185,16 +193,16 @@ func (w *postWriter) writePost(ctx context.Context, p *model.Post, hash string, 
 	if exists {
 		_, err = w.tx.ExecContext(ctx, `UPDATE posts SET title = ?, author = ?, author_bio = ?,
 			published = ?, date_from_dump = ?, updated = ?, body_json = ?, sections_json = ?,
-			links_json = ?, source_path = ?, content_hash = ? WHERE id = ?`,
+			links_json = ?, source_path = ?, content_hash = ?, url = ? WHERE id = ?`,
 			p.Title, p.Author, p.AuthorBio, formatTime(p.Published), p.DateFromDump,
-			formatTime(p.Updated), body, sections, links, p.SourcePath, hash, p.ID)
+			formatTime(p.Updated), body, sections, links, p.SourcePath, hash, p.URL, p.ID)
 	} else {
 		_, err = w.tx.ExecContext(ctx, `INSERT INTO posts (id, slug, identity_key, title, author,
 			author_bio, published, date_from_dump, first_seen, updated, body_json, sections_json,
-			links_json, source_path, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			links_json, source_path, content_hash, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			p.ID, p.Slug, p.IdentityKey(), p.Title, p.Author, p.AuthorBio, formatTime(p.Published),
 			p.DateFromDump, formatTime(p.FirstSeen), formatTime(p.Updated), body, sections, links,
-			p.SourcePath, hash)
+			p.SourcePath, hash, p.URL)
 	}
 	if err != nil {
 		return fmt.Errorf("write post: %w", err)
@@ -243,6 +251,10 @@ func (w *postWriter) upsertComments(ctx context.Context, p *model.Post) (model.I
 		case !found:
 			counts.New++
 			c.FirstSeen, c.Updated = w.now, w.now
+			if !c.Published.IsZero() && c.Published.Before(w.now) {
+				// A comment feed's date: the comment as its readers saw it.
+				c.FirstSeen, c.Updated = c.Published.UTC(), c.Published.UTC()
+			}
 		case prev.hash != hash:
 			counts.Updated++
 			c.FirstSeen, _ = parseTime(prev.firstSeen)
@@ -291,14 +303,14 @@ func (w *postWriter) writeComment(ctx context.Context, postID string, c *model.C
 		votes = *c.Votes
 	}
 	_, err := w.tx.ExecContext(ctx, `INSERT INTO comments (post_id, number, id, author, parent,
-		votes, mention, body_json, links_json, first_seen, updated, content_hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		votes, mention, body_json, links_json, first_seen, updated, content_hash, guid, url)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (post_id, number) DO UPDATE SET author = excluded.author,
 		parent = excluded.parent, votes = excluded.votes, mention = excluded.mention,
 		body_json = excluded.body_json, links_json = excluded.links_json,
-		updated = excluded.updated, content_hash = excluded.content_hash`,
+		updated = excluded.updated, content_hash = excluded.content_hash, url = excluded.url`,
 		postID, c.Number, c.ID, c.Author, parent, votes, c.Mention, mustJSON(c.Body),
-		mustJSON(c.Links), formatTime(c.FirstSeen), formatTime(c.Updated), hash)
+		mustJSON(c.Links), formatTime(c.FirstSeen), formatTime(c.Updated), hash, c.GUID, c.URL)
 	if err != nil {
 		return fmt.Errorf("write comment %d: %w", c.Number, err)
 	}

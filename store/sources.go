@@ -11,7 +11,8 @@ import (
 )
 
 const sourceColumns = `id, key, url, title, topic, html_url, etag, last_modified, interval_s,
-	next_poll, error_count, last_status, last_error, last_success, disabled, added`
+	next_poll, error_count, last_status, last_error, last_success, disabled, added, kind, parent_key,
+	post_item, comment_count`
 
 // AddSources adds feeds to poll, in one transaction. A URL already known
 // (as a current URL or the one a source was added with) is merged: its
@@ -73,7 +74,7 @@ func scanSource(rows *sql.Rows) (model.Source, error) {
 	var next, success, added string
 	if err := rows.Scan(&s.ID, &s.Key, &s.URL, &s.Title, &s.Topic, &s.HTMLURL, &s.ETag,
 		&s.LastModified, &interval, &next, &s.ErrorCount, &s.LastStatus, &s.LastError, &success,
-		&s.Disabled, &added); err != nil {
+		&s.Disabled, &added, &s.Kind, &s.Parent, &s.PostItem, &s.CommentCount); err != nil {
 		return s, err
 	}
 	s.Interval = time.Duration(interval) * time.Second
@@ -89,19 +90,42 @@ func scanSource(rows *sql.Rows) (model.Source, error) {
 }
 
 // RemoveSource stops polling the feed at url (by its current URL or the
-// URL it was added with). Its items stay. An unknown URL wraps
-// model.ErrNotFound.
+// URL it was added with), and the comment feeds found in it. Its items and
+// posts stay. An unknown URL wraps model.ErrNotFound.
 func (db *DB) RemoveSource(ctx context.Context, url string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM sources WHERE url = ? OR key = ?`, url, url)
+		var key string
+		err := tx.QueryRowContext(ctx, `DELETE FROM sources WHERE url = ? OR key = ? RETURNING key`, url, url).Scan(&key)
+		if isNoRows(err) {
+			return notFound("source", url)
+		}
 		if err != nil {
 			return fmt.Errorf("remove source %s: %w", url, err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return notFound("source", url)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sources WHERE parent_key = ?`, key); err != nil {
+			return fmt.Errorf("remove comment feeds of %s: %w", url, err)
 		}
 		return nil
 	})
+}
+
+// registerCommentFeed records the comment feed of a stored item as a
+// source to poll, or updates the count of comments its feed states. A
+// changed count makes the comment feed due at once.
+func registerCommentFeed(ctx context.Context, c *stmtCache, now time.Time, it *model.Item) error {
+	_, err := c.exec(ctx, `INSERT INTO sources (key, url, title, kind, parent_key, post_item,
+		comment_count, added) VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)
+		ON CONFLICT (key) DO UPDATE SET
+			next_poll = CASE WHEN comment_count <> excluded.comment_count THEN '' ELSE next_poll END,
+			comment_count = excluded.comment_count, post_item = excluded.post_item
+			WHERE sources.kind = ?3
+		ON CONFLICT DO NOTHING`,
+		it.CommentFeed, "Comments on "+it.Title, model.SourceComments, it.SourceKey, it.ID,
+		it.CommentCount, formatTime(now))
+	if err != nil {
+		return fmt.Errorf("register comment feed %s: %w", it.CommentFeed, err)
+	}
+	return nil
 }
 
 // UpdateSource saves a source's polling state (and its URL, if the feed

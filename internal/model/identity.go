@@ -110,6 +110,13 @@ func (t Tagger) Comment(postID string, n int) string {
 	return postID + "/comment/" + strconv.Itoa(n)
 }
 
+// FeedComment returns the ID of a comment read from a comment feed: the
+// post's ID and a hash of the comment's GUID, so it does not depend on
+// the order comments arrive in.
+func (t Tagger) FeedComment(postID, guid string) string {
+	return postID + "/comment/g" + ShortHash(12, guid)
+}
+
 // RelatedItem returns the ID of a piece of coverage known only by outlet and
 // headline (no GUID, no URL): a hash of both, normalised.
 func (t Tagger) RelatedItem(outlet, title string) string {

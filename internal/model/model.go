@@ -113,9 +113,19 @@ type Comment struct {
 	Votes  *int    `json:"votes,omitempty"`
 	Body   []Block `json:"body"`
 	// Mention is the name after a leading "@NAME:", if any (raw, as resolved).
-	Mention   string    `json:"mention,omitempty"`
-	Links     []string  `json:"links,omitempty"`
-	Line      int       `json:"-"` // line of the comment marker in its dump
+	Mention string   `json:"mention,omitempty"`
+	Links   []string `json:"links,omitempty"`
+	Line    int      `json:"-"` // line of the comment marker in its dump
+	// GUID identifies a comment read from a comment feed (its guid or
+	// atom:id); InReplyTo is the thr:in-reply-to ref of the entry it
+	// answers (the post's, for a reply to the post). The store numbers
+	// such comments in order of arrival and finds parents from InReplyTo.
+	GUID      string `json:"-"`
+	InReplyTo string `json:"-"`
+	// Published is the date a comment feed gives the comment, if any.
+	Published time.Time `json:"-"`
+	// URL is the comment's own page (a comment feed's entry link).
+	URL       string    `json:"url,omitempty"`
 	FirstSeen time.Time `json:"first_seen,omitzero"`
 	Updated   time.Time `json:"updated,omitzero"`
 }
@@ -148,11 +158,20 @@ type Post struct {
 	StoryTitle string `json:"story_title,omitempty"`
 	// SourcePath names the file the post was last ingested from.
 	SourcePath string `json:"-"`
+	// Origin identifies a post read from a feed (its coverage item's ID);
+	// it takes the place of the title and date as the post's identity.
+	Origin string `json:"-"`
+	// URL is the post's original page, for a post read from a feed.
+	URL string `json:"url,omitempty"`
 }
 
 // IdentityKey is what makes two dumps the same post: the normalised title
-// and, when the dump carries one, the date line's day.
+// and, when the dump carries one, the date line's day. A post read from a
+// feed is known by its Origin instead.
 func (p *Post) IdentityKey() string {
+	if p.Origin != "" {
+		return "origin:" + p.Origin
+	}
 	key := strings.ToLower(strings.Join(strings.Fields(p.Title), " "))
 	if p.DateFromDump && !p.Published.IsZero() {
 		key += "|" + p.Published.UTC().Format("2006-01-02")
@@ -168,6 +187,9 @@ func (p *Post) Validate() error {
 	seen := make(map[int]bool, len(p.Comments))
 	for i := range p.Comments {
 		c := &p.Comments[i]
+		if c.GUID != "" && c.Number == 0 {
+			continue // numbered by the store, in order of arrival
+		}
 		if c.Number <= 0 {
 			return fmt.Errorf("comment %d: number must be positive: %w", i+1, ErrInvalid)
 		}

@@ -22,4 +22,19 @@ type Source struct {
 	LastSuccess  time.Time     `json:"last_success,omitzero"`
 	Disabled     bool          `json:"disabled"`
 	Added        time.Time     `json:"added,omitzero"`
+	// Kind is SourceFeed for a feed the operator added, SourceComments for
+	// the comment feed of a blog post found while polling one.
+	Kind string `json:"kind"`
+	// For a comment feed: Parent is the key of the feed its post came
+	// from, PostItem the post's coverage item, and CommentCount the number
+	// of comments that feed last stated (-1: it states none).
+	Parent       string `json:"parent,omitempty"`
+	PostItem     string `json:"post_item,omitempty"`
+	CommentCount int    `json:"comment_count,omitempty"`
 }
+
+// Source kinds.
+const (
+	SourceFeed     = "feed"
+	SourceComments = "comments"
+)

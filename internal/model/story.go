@@ -32,6 +32,12 @@ type Item struct {
 	SourceTitle   string `json:"source_title,omitempty"`
 	SourceFeedURL string `json:"source_feed_url,omitempty"`
 	SourceSiteURL string `json:"source_site_url,omitempty"`
+	// CommentFeed is the feed of the item's comments, when a polled feed
+	// names one (a blog post); CommentCount is the number of comments the
+	// feed states, -1 when it states none. Storing such an item registers
+	// the comment feed as a source to poll (SourceComments).
+	CommentFeed  string `json:"-"`
+	CommentCount int    `json:"-"`
 }
 
 // Validate reports whether the item can be stored: it needs a title or a
