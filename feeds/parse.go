@@ -95,13 +95,25 @@ func Parse(name string, data []byte) (pf *ParsedFeed, err error) {
 	if len(data) > MaxFeedSize {
 		return nil, fmt.Errorf("%s: %d bytes, over the %d-byte limit: %w", name, len(data), MaxFeedSize, model.ErrInvalid)
 	}
+	feed, data, err := readFeed(name, data)
+	if err != nil {
+		return nil, err
+	}
+	return convert(name, data, feed), nil
+}
+
+// readFeed reads data with gofeed: wide Unicode transcoded, a byte order
+// mark dropped, the root element hoisted into the first 4 KiB, and on
+// failure the encoding and then a truncated end repaired. It returns the
+// feed and the bytes it was read from.
+func readFeed(name string, data []byte) (*gofeed.Feed, []byte, error) {
 	if wide, ok := decodeWideUnicode(data); ok {
 		data = setDeclaredEncoding(wide, "utf-8")
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
 	s := sniff(data)
 	if s.kind != KindFeed {
-		return nil, fmt.Errorf("%s: not a feed (%s): %w", name, s.reason, model.ErrInvalid)
+		return nil, nil, fmt.Errorf("%s: not a feed (%s): %w", name, s.reason, model.ErrInvalid)
 	}
 	if s.rootEnd > 3500 {
 		// gofeed detects the format from the first 4 KiB only; move the root
@@ -128,9 +140,9 @@ func Parse(name string, data []byte) (pf *ParsedFeed, err error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w: %w", name, err, model.ErrInvalid)
+		return nil, nil, fmt.Errorf("%s: %w: %w", name, err, model.ErrInvalid)
 	}
-	return convert(name, data, feed), nil
+	return feed, data, nil
 }
 
 // parseGofeed runs gofeed's universal parser, keeping the format-specific

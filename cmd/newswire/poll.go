@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/newswire/newswire/internal/blogpost"
 	"github.com/newswire/newswire/internal/coverage"
 	"github.com/newswire/newswire/internal/model"
 	"github.com/newswire/newswire/internal/poll"
@@ -43,6 +44,7 @@ func newPoller(db *store.DB, stories *coverage.Service, pf pollFlags, logger *sl
 		Ingest: func(ctx context.Context, items []model.Item) (model.IngestCounts, int, error) {
 			return stories.IngestAndApply(ctx, items, db.ApplyCoverage)
 		},
+		Comments: (&blogpost.Ingester{Store: db}).Comments,
 		Fetcher: poll.NewFetcher(poll.Config{MinInterval: pf.minInterval, MaxInterval: pf.maxInterval,
 			MaxRetryAfter: pf.maxRetryAfter, MaxBody: pf.maxBody}),
 		Pool:   poll.NewPool(pf.workers, 1),

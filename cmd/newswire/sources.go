@@ -160,13 +160,5 @@ func exportSources(ctx context.Context, db sourceStore, stdout io.Writer) error 
 	if err != nil {
 		return err
 	}
-	outlines := make([]opml.Outline, len(sources))
-	created := time.Time{}
-	for i, s := range sources {
-		outlines[i] = opml.Outline{URL: s.URL, Title: s.Title, HTMLURL: s.HTMLURL, Topic: s.Topic}
-		if s.Added.After(created) {
-			created = s.Added
-		}
-	}
-	return opml.Write(stdout, "newswire sources", created, outlines)
+	return opml.WriteSources(stdout, "newswire sources", sources)
 }

@@ -18,6 +18,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/newswire/newswire/internal/model"
 )
 
 // ErrInvalid is wrapped by every error Parse returns for input that is
@@ -391,4 +393,22 @@ func writeAttr(bw *bufio.Writer, name, value string) {
 	bw.WriteString(`="`)
 	xml.EscapeText(bw, []byte(value))
 	bw.WriteString(`"`)
+}
+
+// WriteSources writes the feeds among sources (not the comment feeds found
+// while polling them) as an OPML 2.0 subscription list, dated by the
+// latest one added.
+func WriteSources(w io.Writer, title string, sources []model.Source) error {
+	var subs []Outline
+	var created time.Time
+	for _, s := range sources {
+		if s.Kind == model.SourceComments {
+			continue
+		}
+		subs = append(subs, Outline{URL: s.URL, Title: s.Title, HTMLURL: s.HTMLURL, Topic: s.Topic})
+		if s.Added.After(created) {
+			created = s.Added
+		}
+	}
+	return Write(w, title, created, subs)
 }

@@ -16,7 +16,15 @@ type FeedSignals struct {
 	TTL          time.Duration // RSS <ttl>, in minutes in the feed
 	UpdatePeriod time.Duration // sy:updatePeriod / sy:updateFrequency, e.g. hourly/2 → 30m
 	ItemTimes    []time.Time   // publication times of the items, for their cadence
+	// PostTime, for a blog post's comment feed, is the post's date: such a
+	// feed is polled less often as the post ages (an eighth of its age),
+	// besides whenever the post's feed states a new comment count.
+	PostTime time.Time
 }
+
+// commentAgeShare is the share of a post's age its comment feed waits
+// between polls: a day-old post every 3 hours, a week-old one every 21.
+const commentAgeShare = 8
 
 // Jitter spreads: a success's next poll moves by up to ±10% of its
 // interval, a failure's backoff by up to ±50%.
@@ -128,7 +136,16 @@ func (f *Fetcher) backoff(interval time.Duration, n int) time.Duration {
 }
 
 // interval is the smallest of what the feed and its headers say, if any.
+// A comment feed's follows its post's age, never below the caching
+// lifetime its server states.
 func (f *Fetcher) interval(sig FeedSignals, h http.Header, now time.Time) (time.Duration, bool) {
+	if !sig.PostTime.IsZero() {
+		d := now.Sub(sig.PostTime) / commentAgeShare
+		if life, ok := cacheLifetime(h, now); ok {
+			d = max(d, life)
+		}
+		return d, true
+	}
 	var found []time.Duration
 	add := func(d time.Duration, ok bool) {
 		if ok && d > 0 {

@@ -272,14 +272,8 @@ func (s *Server) adminExportSources(_ http.ResponseWriter, r *http.Request) (*ad
 	if err != nil {
 		return nil, err
 	}
-	outlines := make([]opml.Outline, len(sources))
-	var created time.Time
-	for i, src := range sources {
-		outlines[i] = opml.Outline{URL: src.URL, Title: src.Title, HTMLURL: src.HTMLURL, Topic: src.Topic}
-		created = latestTime(created, src.Added)
-	}
 	var buf bytes.Buffer
-	if err := opml.Write(&buf, s.title+" sources", created, outlines); err != nil {
+	if err := opml.WriteSources(&buf, s.title+" sources", sources); err != nil {
 		return nil, err
 	}
 	return &adminResponse{status: http.StatusOK, contentType: opmlType, body: buf.Bytes()}, nil

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"strings"
@@ -47,6 +48,10 @@ type apiSource struct {
 	NextPoll    *time.Time `json:"next_poll"`
 	ErrorCount  int        `json:"error_count"`
 	Added       *time.Time `json:"added"`
+	// Kind is "feed", or "comments" for a blog post's comment feed found
+	// while polling a feed (named by Parent).
+	Kind   string  `json:"kind"`
+	Parent *string `json:"parent"`
 }
 
 type apiSourceList struct {
@@ -65,6 +70,8 @@ func newAPISource(src *model.Source) apiSource {
 		NextPoll:    nullTime(src.NextPoll),
 		ErrorCount:  src.ErrorCount,
 		Added:       nullTime(src.Added),
+		Kind:        cmp.Or(src.Kind, model.SourceFeed),
+		Parent:      nullString(src.Parent),
 	}
 	if src.LastStatus != 0 {
 		status := src.LastStatus
@@ -101,11 +108,15 @@ type sourceView struct {
 	ErrorCount  int
 }
 
-// sourceViews lists sources for the index page.
+// sourceViews lists sources for the index page: the feeds, and the
+// comment feeds found in them that fail.
 func sourceViews(sources []model.Source) []sourceView {
 	out := make([]sourceView, 0, len(sources))
 	for i := range sources {
 		src := &sources[i]
+		if src.Kind == model.SourceComments && sourceStatus(src) != sourceFailing && sourceStatus(src) != sourceDisabled {
+			continue // comment feeds are listed when they fail
+		}
 		view := sourceView{
 			Title:       strings.TrimSpace(src.Title),
 			URL:         src.URL,
