@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newswire/newswire/internal/feedcheck"
 	"github.com/newswire/newswire/internal/model"
 	"github.com/newswire/newswire/store"
 )
@@ -196,6 +198,7 @@ func TestPollCommentFeeds(t *testing.T) {
 	if got := commentTree(readPost(t, db, wp.Slug)); got != "1 Ann; 2 Bob<1; 3 Cy<2" {
 		t.Fatalf("after a new comment: %s", got)
 	}
+	checkServedCommentFeeds(t, db, wp.Slug)
 	// Comment feeds are not subscriptions: export lists the two feeds.
 	if out := cmd("sources", "export"); strings.Count(out, "xmlUrl=") != 2 {
 		t.Errorf("export:\n%s", out)
@@ -241,4 +244,40 @@ func feedsText(blocks []model.Block) string {
 		parts = append(parts, b.Text)
 	}
 	return strings.Join(parts, "\n\n")
+}
+
+// checkServedCommentFeeds serves the database and checks a polled post's
+// comment feed and a thread feed with the real validators: jing against
+// the Atom grammar, xmllint, and feedparser's entry counts; the Atom thread
+// feed carries thr:in-reply-to for the reply.
+func checkServedCommentFeeds(t *testing.T, db, slug string) {
+	t.Helper()
+	d := startDaemon(t, "--db", db, "--poll-check", "0")
+	schema := feedcheck.SchemaPath(t)
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		path    string
+		entries int
+	}{
+		{"/posts/" + slug + "/comments.atom", 3},
+		{"/posts/" + slug + "/comments.rss", 3},
+		{"/posts/" + slug + "/threads/2.atom", 2},
+	} {
+		resp, body := d.get(t, tc.path)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", tc.path, resp.StatusCode)
+		}
+		file := filepath.Join(dir, strings.NewReplacer("/", "_").Replace(tc.path))
+		if err := os.WriteFile(file, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		feedcheck.Xmllint(t, file)
+		if strings.HasSuffix(tc.path, ".atom") {
+			feedcheck.Jing(t, schema, file)
+		}
+		feedcheck.Feedparser(t, file, tc.entries)
+		if tc.path == "/posts/"+slug+"/threads/2.atom" && !bytes.Contains(body, []byte("thr:in-reply-to")) {
+			t.Errorf("thread feed without thr:in-reply-to:\n%s", body)
+		}
+	}
 }

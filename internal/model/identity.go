@@ -85,9 +85,11 @@ func ShortHash(n int, parts ...string) string {
 // NormalizeTitle folds a headline for identity comparisons: lower case,
 // typographic quotes and dashes made plain, whitespace collapsed.
 func NormalizeTitle(s string) string {
-	r := strings.NewReplacer("’", "'", "‘", "'", "“", "\"", "”", "\"", "–", "-", "—", "-")
-	return strings.ToLower(strings.Join(strings.Fields(r.Replace(s)), " "))
+	return strings.ToLower(strings.Join(strings.Fields(plainPunctuation.Replace(s)), " "))
 }
+
+// plainPunctuation makes typographic quotes and dashes plain.
+var plainPunctuation = strings.NewReplacer("’", "'", "‘", "'", "“", "\"", "”", "\"", "–", "-", "—", "-")
 
 // Tagger mints tag: URIs (RFC 4151) from content identity. Authority is a
 // DNS name or e-mail address the operator controls and Date the day (or
