@@ -2,6 +2,7 @@ package feeds
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/newswire/newswire/internal/feedcheck"
 	"github.com/newswire/newswire/internal/model"
 )
 
@@ -367,4 +369,58 @@ func TestCommentEntriesFallback(t *testing.T) {
 	if b, _ := entryBody(entries[0]); len(b) == 0 {
 		t.Errorf("without gofeed's items the body is empty")
 	}
+}
+
+// TestParseCommentsCorpus reads every file of feedparser's test suite and
+// gofeed's testdata as a comment feed: each gives comments with an
+// identity and valid text, or an error wrapping ErrInvalid.
+func TestParseCommentsCorpus(t *testing.T) {
+	var roots []string
+	if dir := feedcheck.FindShared(filepath.Join("corpora", "feedparser", "tests")); dir != "" {
+		roots = append(roots, dir)
+	} else if os.Getenv("CI") != "" {
+		t.Error("no shared/corpora/feedparser/tests above the working directory")
+	}
+	if dir := gofeedTestdata(); dir != "" {
+		roots = append(roots, dir)
+	}
+	if len(roots) == 0 {
+		feedcheck.Missing(t, "no corpus to parse")
+	}
+	files, read, comments, rejected := 0, 0, 0, 0
+	for _, root := range roots {
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || strings.HasSuffix(d.Name(), ".go") {
+				return err
+			}
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			files++
+			if testing.Short() && files%4 != 0 {
+				return nil
+			}
+			got, err := ParseComments(p, data)
+			if err != nil {
+				if !errors.Is(err, model.ErrInvalid) || !strings.Contains(err.Error(), p) {
+					t.Errorf("%s: error %v does not name the file or wrap ErrInvalid", p, err)
+				}
+				rejected++
+				return nil
+			}
+			read++
+			for _, c := range got {
+				comments++
+				if c.GUID == "" || !utf8.ValidString(c.Author) || c.Author == "" {
+					t.Errorf("%s: comment %+v", p, c)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("%d files: %d read as comment feeds (%d comments), %d rejected", files, read, comments, rejected)
 }
