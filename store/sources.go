@@ -12,7 +12,7 @@ import (
 
 const sourceColumns = `id, key, url, title, topic, html_url, etag, last_modified, interval_s,
 	next_poll, error_count, last_status, last_error, last_success, disabled, added, kind, parent_key,
-	post_item, comment_count`
+	post_item, post_time, comment_count`
 
 // AddSources adds feeds to poll, in one transaction. A URL already known
 // (as a current URL or the one a source was added with) is merged: its
@@ -71,10 +71,10 @@ func (db *DB) ListSources(ctx context.Context) ([]model.Source, error) {
 func scanSource(rows *sql.Rows) (model.Source, error) {
 	var s model.Source
 	var interval int64
-	var next, success, added string
+	var next, success, added, postTime string
 	if err := rows.Scan(&s.ID, &s.Key, &s.URL, &s.Title, &s.Topic, &s.HTMLURL, &s.ETag,
 		&s.LastModified, &interval, &next, &s.ErrorCount, &s.LastStatus, &s.LastError, &success,
-		&s.Disabled, &added, &s.Kind, &s.Parent, &s.PostItem, &s.CommentCount); err != nil {
+		&s.Disabled, &added, &s.Kind, &s.Parent, &s.PostItem, &postTime, &s.CommentCount); err != nil {
 		return s, err
 	}
 	s.Interval = time.Duration(interval) * time.Second
@@ -83,6 +83,9 @@ func scanSource(rows *sql.Rows) (model.Source, error) {
 		return s, err
 	}
 	if s.LastSuccess, err = parseTime(success); err != nil {
+		return s, err
+	}
+	if s.PostTime, err = parseTime(postTime); err != nil {
 		return s, err
 	}
 	s.Added, err = parseTime(added)
@@ -113,15 +116,20 @@ func (db *DB) RemoveSource(ctx context.Context, url string) error {
 // source to poll, or updates the count of comments its feed states. A
 // changed count makes the comment feed due at once.
 func registerCommentFeed(ctx context.Context, c *stmtCache, now time.Time, it *model.Item) error {
+	postTime := ""
+	if !it.DateEstimated {
+		postTime = formatTime(it.Published)
+	}
 	_, err := c.exec(ctx, `INSERT INTO sources (key, url, title, kind, parent_key, post_item,
-		comment_count, added) VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)
+		comment_count, added, post_time) VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
 		ON CONFLICT (key) DO UPDATE SET
 			next_poll = CASE WHEN comment_count <> excluded.comment_count THEN '' ELSE next_poll END,
-			comment_count = excluded.comment_count, post_item = excluded.post_item
+			comment_count = excluded.comment_count, post_item = excluded.post_item,
+			post_time = excluded.post_time
 			WHERE sources.kind = ?3
 		ON CONFLICT DO NOTHING`,
 		it.CommentFeed, "Comments on "+it.Title, model.SourceComments, it.SourceKey, it.ID,
-		it.CommentCount, formatTime(now))
+		it.CommentCount, formatTime(now), postTime)
 	if err != nil {
 		return fmt.Errorf("register comment feed %s: %w", it.CommentFeed, err)
 	}

@@ -198,6 +198,10 @@ func TestPollCommentFeeds(t *testing.T) {
 	if got := commentTree(readPost(t, db, wp.Slug)); got != "1 Ann; 2 Bob<1; 3 Cy<2" {
 		t.Fatalf("after a new comment: %s", got)
 	}
+	// The posts are years old: their comment feeds wait for a new count.
+	if out := cmd("sources", "list"); strings.Count(out, "on a new comment count") != 2 {
+		t.Errorf("old posts' comment feeds are scheduled:\n%s", out)
+	}
 	checkServedCommentFeeds(t, db, wp.Slug)
 	// Comment feeds are not subscriptions: export lists the two feeds.
 	if out := cmd("sources", "export"); strings.Count(out, "xmlUrl=") != 2 {

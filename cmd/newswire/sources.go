@@ -148,8 +148,11 @@ func sourceStatus(s model.Source) string {
 }
 
 func when(t time.Time) string {
-	if t.IsZero() {
+	switch {
+	case t.IsZero():
 		return "-"
+	case t.Equal(model.PollOnChange):
+		return "on a new comment count"
 	}
 	return t.UTC().Format(time.RFC3339)
 }

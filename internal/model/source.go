@@ -26,12 +26,18 @@ type Source struct {
 	// the comment feed of a blog post found while polling one.
 	Kind string `json:"kind"`
 	// For a comment feed: Parent is the key of the feed its post came
-	// from, PostItem the post's coverage item, and CommentCount the number
-	// of comments that feed last stated (-1: it states none).
-	Parent       string `json:"parent,omitempty"`
-	PostItem     string `json:"post_item,omitempty"`
-	CommentCount int    `json:"comment_count,omitempty"`
+	// from, PostItem the post's coverage item, PostTime the post's date
+	// (zero if unknown), and CommentCount the number of comments that feed
+	// last stated (-1: it states none).
+	Parent       string    `json:"parent,omitempty"`
+	PostItem     string    `json:"post_item,omitempty"`
+	PostTime     time.Time `json:"post_time,omitzero"`
+	CommentCount int       `json:"comment_count,omitempty"`
 }
+
+// PollOnChange is the NextPoll of a comment feed whose post is old: it is
+// polled again only when its post's feed states a new comment count.
+var PollOnChange = time.Date(9999, 12, 30, 0, 0, 0, 0, time.UTC)
 
 // Source kinds.
 const (

@@ -24,7 +24,7 @@ func TestCommentFeedIntervalFollowsPostAge(t *testing.T) {
 		{10 * time.Minute, "", DefaultMinInterval},
 		{24 * time.Hour, "", 3 * time.Hour},
 		{4 * 24 * time.Hour, "", 12 * time.Hour},
-		{30 * 24 * time.Hour, "", DefaultMaxInterval},
+		{10 * 24 * time.Hour, "", DefaultMaxInterval},
 		{24 * time.Hour, "max-age=21600", 6 * time.Hour},
 	}
 	for _, tt := range tests {
@@ -37,6 +37,19 @@ func TestCommentFeedIntervalFollowsPostAge(t *testing.T) {
 		if got.Interval != tt.want || !got.NextPoll.Equal(t0.Add(tt.want)) {
 			t.Errorf("post %s old, %q: interval %s, next %s; want %s", tt.age, tt.header, got.Interval, got.NextPoll, tt.want)
 		}
+	}
+}
+
+// Past CommentQuietAge a comment feed waits for a new comment count.
+func TestOldPostCommentFeedWaitsForNewCount(t *testing.T) {
+	f := testFetcher(nil)
+	got := f.Update(Source{Kind: model.SourceComments}, Result{Status: 200, Header: http.Header{}},
+		FeedSignals{PostTime: t0.Add(-CommentQuietAge)})
+	if !got.NextPoll.Equal(model.PollOnChange) {
+		t.Fatalf("next poll %s, want only on a new count", got.NextPoll)
+	}
+	if len(Due([]Source{got}, t0.Add(365*24*time.Hour))) != 0 || len(Due([]Source{got}, endOfTime)) != 1 {
+		t.Error("a quiet comment feed is due within a year, or not with --all")
 	}
 }
 

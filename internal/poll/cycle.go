@@ -162,7 +162,7 @@ func (p *Poller) fetchOne(ctx context.Context, src model.Source) (model.Source, 
 	r := p.Fetcher.Fetch(ctx, src)
 	rep.Status, rep.NotModified, rep.Err, rep.Bytes = r.Status, r.NotModified, r.Err, len(r.Body)
 	if r.Err != nil || r.NotModified {
-		return p.Fetcher.Update(src, r, FeedSignals{}), rep
+		return p.Fetcher.Update(src, r, FeedSignals{PostTime: src.PostTime}), rep
 	}
 	if src.Kind == model.SourceComments {
 		return p.ingestComments(ctx, src, r, rep)
@@ -225,7 +225,7 @@ func (p *Poller) ingestComments(ctx context.Context, src model.Source, r Result,
 		rep.Err = err
 		return p.Fetcher.Failed(src, err), rep
 	}
-	next := p.Fetcher.Update(src, r, FeedSignals{PostTime: posted})
+	next := p.Fetcher.Update(src, r, FeedSignals{PostTime: cmp.Or(posted, src.PostTime)})
 	if p.Logger != nil {
 		p.Logger.Info("polled comments", "url", src.URL, "status", r.Status, "comments_new", rep.Items.New,
 			"next_poll", next.NextPoll)

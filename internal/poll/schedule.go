@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/newswire/newswire/internal/model"
 )
 
 // FeedSignals is what a feed's body says about how often to poll it. The
@@ -25,6 +27,12 @@ type FeedSignals struct {
 // commentAgeShare is the share of a post's age its comment feed waits
 // between polls: a day-old post every 3 hours, a week-old one every 21.
 const commentAgeShare = 8
+
+// CommentQuietAge is the age past which a post's comment feed is polled
+// only when the post's feed states a new comment count (most blogs close
+// comments by then, and an old post that left its blog's feed would
+// otherwise be polled forever).
+const CommentQuietAge = 30 * 24 * time.Hour
 
 // Jitter spreads: a success's next poll moves by up to ±10% of its
 // interval, a failure's backoff by up to ±50%.
@@ -94,6 +102,9 @@ func (f *Fetcher) succeeded(src Source, r Result, sig FeedSignals, now time.Time
 	}
 	src.Interval = f.clamp(interval)
 	src.NextPoll = now.Add(jitter(src.Interval, successJitter, f.cfg.Rand()))
+	if !sig.PostTime.IsZero() && now.Sub(sig.PostTime) >= CommentQuietAge {
+		src.NextPoll = model.PollOnChange
+	}
 	return src
 }
 

@@ -46,8 +46,11 @@ type apiSource struct {
 	LastError   *string    `json:"last_error"`
 	LastSuccess *time.Time `json:"last_success"`
 	NextPoll    *time.Time `json:"next_poll"`
-	ErrorCount  int        `json:"error_count"`
-	Added       *time.Time `json:"added"`
+	// OnNewCount: a comment feed of an old post, polled again only when
+	// its post's feed states a new comment count (NextPoll is then null).
+	OnNewCount bool       `json:"on_new_comment_count,omitempty"`
+	ErrorCount int        `json:"error_count"`
+	Added      *time.Time `json:"added"`
 	// Kind is "feed", or "comments" for a blog post's comment feed found
 	// while polling a feed (named by Parent).
 	Kind   string  `json:"kind"`
@@ -68,10 +71,14 @@ func newAPISource(src *model.Source) apiSource {
 		LastError:   nullString(src.LastError),
 		LastSuccess: nullTime(src.LastSuccess),
 		NextPoll:    nullTime(src.NextPoll),
+		OnNewCount:  src.NextPoll.Equal(model.PollOnChange),
 		ErrorCount:  src.ErrorCount,
 		Added:       nullTime(src.Added),
 		Kind:        cmp.Or(src.Kind, model.SourceFeed),
 		Parent:      nullString(src.Parent),
+	}
+	if out.OnNewCount {
+		out.NextPoll = nil
 	}
 	if src.LastStatus != 0 {
 		status := src.LastStatus
