@@ -11,11 +11,12 @@ import (
 )
 
 // CoverageInTimeOrder calls fn for every item in a story, in the order of
-// its date and then its ID (an order that does not depend on when items
-// arrived), with the story it is in now.
+// its date (its first-seen time if it has none) and then its ID, an order
+// that does not depend on when items arrived, with the story it is in now.
 func (db *DB) CoverageInTimeOrder(ctx context.Context, fn func(it model.Item, storyID string) error) error {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+prefixed("i", itemColumns)+`, i.story_id
-		FROM items i WHERE i.story_id IS NOT NULL ORDER BY i.published, i.id`)
+		FROM items i WHERE i.story_id IS NOT NULL
+		ORDER BY CASE WHEN i.published = '' THEN i.first_seen ELSE i.published END, i.id`)
 	if err != nil {
 		return fmt.Errorf("coverage in time order: %w", err)
 	}

@@ -252,11 +252,11 @@ func attachCommentFeeds(items []model.Item, threading []feeds.EntryThreading, fe
 	}
 	for i := range items {
 		it := &items[i]
-		th, ok := byGUID[it.GUID]
-		if !ok || it.GUID == "" {
+		th, ok := byGUID[it.GUID] // neither map has an empty key
+		if !ok {
 			th, ok = byLink[it.URL]
 		}
-		if !ok || it.URL == "" && it.GUID == "" {
+		if !ok {
 			continue
 		}
 		feed := resolveRef(feedURL, th.CommentFeed)
