@@ -286,12 +286,15 @@ func (w *blockWriter) closeLink() {
 }
 
 // linkSuffix returns the URL to show after a link's text: the href when it
-// is an absolute http(s) URL that the text does not already show, "" when
-// there is nothing to add. The URL is returned in net/url's form, without
+// is an absolute http(s) URL that the text does not already show and the
+// text is not an "@name" reply mention, "" when there is nothing to add. The URL is returned in net/url's form, without
 // user info, and only if it holds no white space, quotes or angle brackets.
 func linkSuffix(text, href string) string {
 	if text == "" {
 		return "" // an image link, say: there is no text to explain
+	}
+	if strings.HasPrefix(strings.TrimSpace(text), "@") {
+		return "" // "@Jane" linking to Jane's comment: the thread shows it
 	}
 	href = strings.TrimSpace(href)
 	u, err := url.Parse(href)

@@ -68,6 +68,8 @@ func TestHTMLBlocks(t *testing.T) {
 			[]model.Block{pb("example.com/a/very/lo…")}},
 		{"link text differs from href", `see <a href="https://example.com/r?a=1&amp;b=2">the report</a>.`,
 			[]model.Block{pb("see the report (https://example.com/r?a=1&b=2).")}},
+		{"a reply mention adds no URL", `<p><a href="https://blog.example/post/#comment-11" rel="nofollow">@Jane</a>: not so.</p>`,
+			[]model.Block{pb("@Jane: not so.")}},
 		{"relative and image links add nothing", `<a href="/x">rel</a> <a href="https://e.example/"><img src="i.png"></a>`,
 			[]model.Block{pb("rel")}},
 		{"user info is not shown", `<a href="https://user:pw@e.example/x">x</a>`, []model.Block{pb("x (https://e.example/x)")}},
