@@ -269,14 +269,15 @@ func (db *DB) SourceItemsByURL(ctx context.Context, source string, urls []string
 	const chunk = 500
 	for start := 0; start < len(urls); start += chunk {
 		part := urls[start:min(len(urls), start+chunk)]
+		want := make(map[string]bool, len(part))
 		args := []any{source}
 		for _, u := range part {
-			args = append(args, u)
+			want[u] = true
+			args = append(args, linkKey(source, u))
 		}
-		// "canonical_url != ''" lets SQLite use the partial index.
 		rows, err := db.read.QueryContext(ctx, `SELECT `+prefixed("i", itemColumns)+`,
-			coalesce(i.story_id, '') FROM items i WHERE i.source_key = ? AND i.canonical_url != ''
-			AND i.canonical_url IN (`+placeholders(len(part))+`) ORDER BY i.first_seen DESC, i.id DESC`, args...)
+			coalesce(i.story_id, '') FROM items i WHERE i.source_key = ?
+			AND i.link_key <> 0 AND i.link_key IN (`+placeholders(len(part))+`) ORDER BY i.first_seen DESC, i.id DESC`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("items of %s by URL: %w", source, err)
 		}
@@ -286,7 +287,9 @@ func (db *DB) SourceItemsByURL(ctx context.Context, source string, urls []string
 				rows.Close()
 				return nil, err
 			}
-			out[si.Item.CanonicalURL] = si // newest first: the first stored wins
+			if want[si.Item.CanonicalURL] { // not another link with the same key
+				out[si.Item.CanonicalURL] = si // newest first: the first stored wins
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {

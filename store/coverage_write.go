@@ -85,12 +85,12 @@ const itemColumns = `id, title, outlet, url, published, first_seen, updated, sou
 
 // insertItem stores a new item as a member of story a.StoryID.
 func insertItem(ctx context.Context, c *stmtCache, now time.Time, it *model.Item, a model.StoryAssignment) error {
-	_, err := c.exec(ctx, `INSERT INTO items (`+itemColumns+`, story_id, reason, score, added)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := c.exec(ctx, `INSERT INTO items (`+itemColumns+`, story_id, reason, score, added, link_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		it.ID, it.Title, it.Outlet, it.URL, formatTime(it.Published), formatTime(it.FirstSeen),
 		formatTime(it.Updated), it.SourceKey, it.GUID, it.CanonicalURL, it.Summary, it.DateEstimated,
 		mustJSON(nonNil(it.Categories)), it.SourceTitle, it.SourceFeedURL, it.SourceSiteURL, model.ItemHash(it),
-		a.StoryID, string(a.Reason), a.Score, formatTime(now))
+		a.StoryID, string(a.Reason), a.Score, formatTime(now), linkKey(it.SourceKey, it.CanonicalURL))
 	if err != nil {
 		return fmt.Errorf("insert item: %w", err)
 	}
@@ -101,10 +101,11 @@ func updateItem(ctx context.Context, c *stmtCache, it *model.Item) error {
 	_, err := c.exec(ctx, `UPDATE items SET title = ?, outlet = ?, url = ?,
 		published = CASE WHEN ? = '' THEN published ELSE ? END, updated = ?, canonical_url = ?,
 		summary = ?, categories_json = ?, source_title = ?, source_feed_url = ?, source_site_url = ?,
-		content_hash = ? WHERE id = ?`,
+		content_hash = ?, link_key = ? WHERE id = ?`,
 		it.Title, it.Outlet, it.URL, formatTime(it.Published), formatTime(it.Published),
 		formatTime(it.Updated), it.CanonicalURL, it.Summary, mustJSON(nonNil(it.Categories)),
-		it.SourceTitle, it.SourceFeedURL, it.SourceSiteURL, model.ItemHash(it), it.ID)
+		it.SourceTitle, it.SourceFeedURL, it.SourceSiteURL, model.ItemHash(it),
+		linkKey(it.SourceKey, it.CanonicalURL), it.ID)
 	if err != nil {
 		return fmt.Errorf("update item: %w", err)
 	}

@@ -138,6 +138,11 @@ func (db *DB) applyMigration(ctx context.Context, name string) error {
 		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 			return err
 		}
+		if hook := migrationHooks[name]; hook != nil {
+			if err := hook(ctx, tx); err != nil {
+				return err
+			}
+		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (name) VALUES (?)`, name)
 		return err
 	})

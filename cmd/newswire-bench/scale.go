@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -32,6 +34,8 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	batch := fs.Int("batch", 500, "items per transaction (one feed fetch)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file")
 	dirFlag := fs.String("dir", "", "directory for the databases (default: a temporary one, removed after)")
+	runs := fs.Int("runs", 1, "runs per size; the median run's figures are printed, with every run's time")
+	settle := fs.Bool("settle", true, "settle the stories after each run (timed apart)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -60,15 +64,43 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil || n <= 0 {
 			return fmt.Errorf("--sizes: %q is not a positive count", field)
 		}
-		r, err := scaleRun(ctx, rows, n, *batch, filepath.Join(dir, fmt.Sprintf("scale-%d.db", n)))
-		if err != nil {
-			return err
+		var results []scaleResult
+		for run := range max(*runs, 1) {
+			path := filepath.Join(dir, fmt.Sprintf("scale-%d-%d.db", n, run))
+			r, err := scaleRun(ctx, rows, n, *batch, path, *settle)
+			if err != nil {
+				return err
+			}
+			results = append(results, r)
+			removeDB(path) // each run starts from an empty database
 		}
-		fmt.Fprintf(stdout, "%10d %10.1f %10.0f %12d %10.0f %10.0f %10.1f %10d\n", n, r.elapsed.Seconds(),
+		r := median(results)
+		fmt.Fprintf(stdout, "%10d %10.1f %10.0f %12d %10.0f %10.0f %10.1f %10d", n, r.elapsed.Seconds(),
 			float64(n)/r.elapsed.Seconds(), r.stories, r.peakHeap/(1<<20), r.maxRSS/(1<<20),
 			r.settle.Seconds(), r.settled)
+		if len(results) > 1 {
+			fmt.Fprint(stdout, "   runs:")
+			for _, x := range results {
+				fmt.Fprintf(stdout, " %.1f", x.elapsed.Seconds())
+			}
+		}
+		fmt.Fprintln(stdout)
 	}
 	return nil
+}
+
+// median is the run with the median ingest time.
+func median(results []scaleResult) scaleResult {
+	sorted := slices.Clone(results)
+	slices.SortFunc(sorted, func(a, b scaleResult) int { return cmp.Compare(a.elapsed, b.elapsed) })
+	return sorted[len(sorted)/2]
+}
+
+// removeDB removes a database file and its WAL files.
+func removeDB(path string) {
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(path + suffix)
+	}
 }
 
 type scaleResult struct {
@@ -80,7 +112,7 @@ type scaleResult struct {
 }
 
 // scaleRun ingests n synthetic items into a fresh database.
-func scaleRun(ctx context.Context, rows []uciRow, n, batchSize int, path string) (scaleResult, error) {
+func scaleRun(ctx context.Context, rows []uciRow, n, batchSize int, path string, settle bool) (scaleResult, error) {
 	runtime.GC()
 	db, err := store.Open(ctx, path, store.Options{Tagger: benchTagger})
 	if err != nil {
@@ -110,12 +142,14 @@ func scaleRun(ctx context.Context, rows []uciRow, n, batchSize int, path string)
 		}
 	}
 	res := scaleResult{elapsed: time.Since(start), peakHeap: float64(peak)}
-	start = time.Now()
-	report, err := svc.Settle(ctx, db.ApplyRegroup)
-	if err != nil {
-		return scaleResult{}, err
+	if settle {
+		start = time.Now()
+		report, err := svc.Settle(ctx, db.ApplyRegroup)
+		if err != nil {
+			return scaleResult{}, err
+		}
+		res.settle, res.settled = time.Since(start), report.Items
 	}
-	res.settle, res.settled = time.Since(start), report.Items
 	res.maxRSS = maxRSS()
 	res.stories = svcStories(ctx, db)
 	return res, nil
