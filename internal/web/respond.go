@@ -43,10 +43,21 @@ func (d *document) etag() string {
 
 // writeDocument sends doc with its validators, answering 304 Not Modified
 // when the request's preconditions say the client's copy is current. HEAD
-// gets the same headers and no body.
-func writeDocument(w http.ResponseWriter, r *http.Request, doc *document) {
+// gets the same headers and no body. A body of minGzip bytes or more is
+// sent gzip-encoded to clients that accept it; the two representations
+// have different entity tags, and the response varies by Accept-Encoding.
+func (s *Server) writeDocument(w http.ResponseWriter, r *http.Request, doc *document) {
 	etag := doc.etag()
+	body := doc.body
 	h := w.Header()
+	if len(body) >= minGzip {
+		h.Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+			body = s.gzips.get(etag, body)
+			etag = strings.TrimSuffix(etag, `"`) + `-gzip"`
+			h.Set("Content-Encoding", "gzip")
+		}
+	}
 	h.Set("ETag", etag)
 	if !doc.modified.IsZero() {
 		h.Set("Last-Modified", doc.modified.UTC().Format(http.TimeFormat))
@@ -57,11 +68,11 @@ func writeDocument(w http.ResponseWriter, r *http.Request, doc *document) {
 		return
 	}
 	h.Set("Content-Type", doc.contentType)
-	h.Set("Content-Length", strconv.Itoa(len(doc.body)))
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
-		w.Write(doc.body) //nolint:errcheck // the client went away; nothing to do
+		w.Write(body) //nolint:errcheck // the client went away; nothing to do
 	}
 }
 

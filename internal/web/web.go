@@ -87,7 +87,11 @@ type Server struct {
 	title  string
 	admin  SourceAdmin // nil when the admin API is off
 	token  string      // the admin API's bearer token
+	gzips  *gzipCache
 }
+
+// gzipBudget bounds the memory held by gzip encodings of sent documents.
+const gzipBudget = 64 << 20
 
 // NewServer returns a Server for cfg.
 func NewServer(cfg Config) *Server {
@@ -97,6 +101,7 @@ func NewServer(cfg Config) *Server {
 		tagger: cfg.Tagger,
 		log:    cmp.Or(cfg.Logger, slog.Default()),
 		title:  cmp.Or(strings.TrimSpace(cfg.SiteTitle), "newswire"),
+		gzips:  newGzipCache(gzipBudget),
 	}
 	if cfg.AdminToken != "" && cfg.Admin != nil {
 		s.admin, s.token = cfg.Admin, cfg.AdminToken
@@ -167,6 +172,6 @@ func (s *Server) serve(h handler) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		writeDocument(w, r, doc)
+		s.writeDocument(w, r, doc)
 	})
 }

@@ -36,13 +36,16 @@ func newTestServer(t *testing.T, store Store) *httptest.Server {
 	return ts
 }
 
-// fetch sends a request and returns the response with its body read.
+// fetch sends a request and returns the response with its body read. It
+// asks for the plain (identity) representation unless header names an
+// Accept-Encoding; the body is then returned as sent.
 func fetch(t *testing.T, method, url string, header map[string]string) (*http.Response, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	req.Header.Set("Accept-Encoding", "identity")
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
