@@ -148,7 +148,8 @@ func (s *Server) renderFeedPage(f feeds.Format, path, query string, feed *feeds.
 	if err := feeds.Render(&buf, f, feed); err != nil {
 		return nil, fmt.Errorf("render %s feed %s: %w", f, path, err)
 	}
-	return &document{contentType: f.MediaType(), body: buf.Bytes(), modified: feed.Updated, kind: string(f)}, nil
+	return &document{contentType: f.MediaType(), body: buf.Bytes(), modified: feed.Updated, kind: string(f),
+		self: feed.SelfURL}, nil
 }
 
 // postListFeed builds a feed of posts (all posts, or a topic's).

@@ -3,11 +3,13 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestAcceptsGzip(t *testing.T) {
@@ -131,5 +133,50 @@ func TestGzipCacheBudget(t *testing.T) {
 	}
 	if gunzip(t, string(c.get("a", nil))) != string(body('a')) {
 		t.Error("a cached encoding was not returned as stored")
+	}
+}
+
+func TestMaxAgeFollowsChanges(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		since time.Duration
+		want  time.Duration
+	}{
+		{0, time.Minute},
+		{5 * time.Minute, time.Minute},
+		{100 * time.Minute, 10 * time.Minute},
+		{48 * time.Hour, time.Hour},
+	}
+	for _, tt := range tests {
+		if got := maxAge(now.Add(-tt.since), now); got != tt.want {
+			t.Errorf("changed %s ago: max-age %s, want %s", tt.since, got, tt.want)
+		}
+	}
+	if got := maxAge(time.Time{}, now); got != time.Minute {
+		t.Errorf("unknown age: %s", got)
+	}
+}
+
+// A feed names itself in a Link header, and its max-age follows how long
+// ago it changed.
+func TestFeedHeaders(t *testing.T) {
+	ts := newTestServer(t, newFakeStore())
+	resp, _ := get(t, ts.URL+"/posts/"+budgetSlug+"/comments.atom")
+	if got := resp.Header.Get("Link"); !strings.HasPrefix(got, "<http") || !strings.HasSuffix(got, `/posts/`+budgetSlug+`/comments.atom>; rel="self"`) {
+		t.Errorf("Link %q", got)
+	}
+	lastMod, err := http.ParseTime(resp.Header.Get("Last-Modified"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got int
+	if _, err := fmt.Sscanf(resp.Header.Get("Cache-Control"), "public, max-age=%d", &got); err != nil {
+		t.Fatalf("Cache-Control %q: %v", resp.Header.Get("Cache-Control"), err)
+	}
+	if want := int(maxAge(lastMod, time.Now()).Seconds()); got < want-1 || got > want {
+		t.Errorf("max-age %d, want %d", got, want)
+	}
+	if page, _ := get(t, ts.URL+"/"); page.Header.Get("Link") != "" {
+		t.Errorf("an HTML page has a self Link: %q", page.Header.Get("Link"))
 	}
 }

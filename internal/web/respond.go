@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,8 +17,22 @@ const (
 	opmlType = "text/x-opml; charset=utf-8"
 )
 
-// cacheControl lets readers and proxies reuse a response for a minute.
-const cacheControl = "public, max-age=60"
+// Freshness lifetimes sent in Cache-Control: max-age.
+const (
+	minMaxAge = time.Minute
+	maxMaxAge = time.Hour
+)
+
+// maxAge is how long readers and proxies may reuse a document that last
+// changed at modified: a tenth of the time since, the usual heuristic for
+// how soon a document changes again (RFC 9111 section 4.2.2), from a
+// minute to an hour. A document of unknown age gets a minute.
+func maxAge(modified, now time.Time) time.Duration {
+	if modified.IsZero() {
+		return minMaxAge
+	}
+	return min(max(now.Sub(modified)/10, minMaxAge), maxMaxAge)
+}
 
 // document is a fully rendered response body.
 type document struct {
@@ -29,6 +44,8 @@ type document struct {
 	// kind names the representation ("atom", "html", …); it is part of
 	// the ETag so different formats never share one.
 	kind string
+	// self is a feed's own URL, sent as a Link header ("" for others).
+	self string
 }
 
 // etag returns the document's strong entity tag: the quoted first 16 hex
@@ -62,7 +79,10 @@ func (s *Server) writeDocument(w http.ResponseWriter, r *http.Request, doc *docu
 	if !doc.modified.IsZero() {
 		h.Set("Last-Modified", doc.modified.UTC().Format(http.TimeFormat))
 	}
-	h.Set("Cache-Control", cacheControl)
+	h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(maxAge(doc.modified, s.now()).Seconds())))
+	if doc.self != "" {
+		h.Set("Link", "<"+doc.self+`>; rel="self"`)
+	}
 	if notModified(r, etag, doc.modified) {
 		w.WriteHeader(http.StatusNotModified)
 		return

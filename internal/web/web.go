@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/newswire/newswire/internal/model"
 )
@@ -76,6 +77,9 @@ type Config struct {
 	AdminToken string
 	// Admin is what the admin API writes to; nil turns the admin API off.
 	Admin SourceAdmin
+	// Now is the clock (time.Now when nil), for the freshness lifetimes
+	// sent in Cache-Control.
+	Now func() time.Time
 }
 
 // Server serves newswire's feeds, pages and API. Create it with NewServer.
@@ -88,6 +92,7 @@ type Server struct {
 	admin  SourceAdmin // nil when the admin API is off
 	token  string      // the admin API's bearer token
 	gzips  *gzipCache
+	now    func() time.Time
 }
 
 // gzipBudget bounds the memory held by gzip encodings of sent documents.
@@ -102,6 +107,10 @@ func NewServer(cfg Config) *Server {
 		log:    cmp.Or(cfg.Logger, slog.Default()),
 		title:  cmp.Or(strings.TrimSpace(cfg.SiteTitle), "newswire"),
 		gzips:  newGzipCache(gzipBudget),
+		now:    cfg.Now,
+	}
+	if s.now == nil {
+		s.now = time.Now
 	}
 	if cfg.AdminToken != "" && cfg.Admin != nil {
 		s.admin, s.token = cfg.Admin, cfg.AdminToken
