@@ -15,6 +15,8 @@ import (
 type atomFeed struct {
 	gfeeds.AtomFeed
 	XmlnsThr   string         `xml:"xmlns:thr,attr,omitempty"`
+	XmlnsFH    string         `xml:"xmlns:fh,attr,omitempty"`
+	Archive    *struct{}      `xml:"fh:archive"`
 	Links      []atomLink     `xml:"link"`
 	Categories []atomCategory `xml:"category"`
 	Entries    []*atomEntry   `xml:"entry"`
@@ -89,6 +91,9 @@ func buildAtom(d *doc) *atomFeed {
 		af.Links = appendAtomLink(af.Links, l.Rel, l.Type, l.Href)
 	}
 	af.Categories = atomCategories(d.Categories)
+	if d.Archive {
+		af.XmlnsFH, af.Archive = nsFH, &struct{}{}
+	}
 	af.Entries = make([]*atomEntry, 0, len(d.entries))
 	for i := range d.entries {
 		ae := buildAtomEntry(d, &d.entries[i])

@@ -127,4 +127,7 @@ type Feed struct {
 	Categories []Category
 	Links      []Link
 	Entries    []Entry
+	// Archive marks an archive document of an RFC 5005 archived feed
+	// (fh:archive in Atom and RSS): its entries never change.
+	Archive bool
 }

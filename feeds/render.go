@@ -16,7 +16,8 @@ import (
 // these fixed prefixes.
 const (
 	nsAtom  = "http://www.w3.org/2005/Atom"
-	nsThr   = "http://purl.org/syndication/thread/1.0" // RFC 4685
+	nsThr   = "http://purl.org/syndication/thread/1.0"  // RFC 4685
+	nsFH    = "http://purl.org/syndication/history/1.0" // RFC 5005
 	nsDC    = "http://purl.org/dc/elements/1.1/"
 	nsSlash = "http://purl.org/rss/1.0/modules/slash/"
 	nsWfw   = "http://wellformedweb.org/CommentAPI/"

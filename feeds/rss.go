@@ -23,6 +23,7 @@ type rssDoc struct {
 	XmlnsSlash string      `xml:"xmlns:slash,attr,omitempty"`
 	XmlnsWfw   string      `xml:"xmlns:wfw,attr,omitempty"`
 	XmlnsThr   string      `xml:"xmlns:thr,attr,omitempty"`
+	XmlnsFH    string      `xml:"xmlns:fh,attr,omitempty"`
 	Channel    *rssChannel `xml:"channel"`
 }
 
@@ -31,6 +32,7 @@ type rssDoc struct {
 type rssChannel struct {
 	gfeeds.RssFeed
 	AtomLinks  []rssAtomLink `xml:"atom:link"`
+	Archive    *struct{}     `xml:"fh:archive"`
 	Categories []rssCategory `xml:"category"`
 	Items      []*rssItem    `xml:"item"`
 }
@@ -100,6 +102,9 @@ func buildRSS(d *doc) *rssDoc {
 	ch.Categories = rssCategories(d.Categories)
 
 	rd := &rssDoc{Version: "2.0", XmlnsAtom: nsAtom, Channel: ch}
+	if d.Archive {
+		rd.XmlnsFH, ch.Archive = nsFH, &struct{}{}
+	}
 	ch.Items = make([]*rssItem, 0, len(d.entries))
 	for i := range d.entries {
 		it := buildRSSItem(&d.entries[i])

@@ -73,6 +73,7 @@ func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
 	sourcesFile := fs.String("sources", "", "OPML file of feeds to poll, imported at start (duplicates merged)")
 	pollEvery := fs.Duration("poll-check", time.Minute, "how often to look for feeds due a poll (0 turns polling off)")
 	adminToken := fs.String("admin-token", "", "bearer token that turns on the admin API under /admin/ (off when empty)")
+	pageSize := fs.Int("page-size", web.DefaultPageSize, "entries per page of an archived (RFC 5005) comment feed")
 	settleEvery := fs.Duration("settle-every", 10*time.Minute, "how often, at most, to re-cluster in publication order the stories that items arriving out of order touched")
 	var pf pollFlags
 	pf.register(fs)
@@ -125,7 +126,7 @@ func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
 	background.Go(func() { rescanLoop(ctx, cfg.Rescan, hup, scan) })
 
 	webSrv := web.NewServer(web.Config{Store: db, BaseURL: cfg.BaseURL, Tagger: db.Tagger(),
-		Logger: logger, SiteTitle: "newswire", AdminToken: *adminToken, Admin: db})
+		Logger: logger, SiteTitle: "newswire", AdminToken: *adminToken, Admin: db, PageSize: *pageSize})
 	logger.Info("admin API", "enabled", webSrv.AdminEnabled())
 	srv := &http.Server{
 		Handler:           webSrv.Handler(),

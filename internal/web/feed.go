@@ -58,8 +58,7 @@ func (s *Server) commentsFeed(r *http.Request) (*document, error) {
 		return nil, err
 	}
 	path := commentsPath(p.Slug)
-	feed := s.commentFeed(p, p.Comments, path, "Comments on "+p.Title, s.abs(postPath(p.Slug))+"#comments")
-	return s.renderFeed(f, path, feed)
+	return s.archivedCommentFeed(r, f, p, p.Comments, path, "Comments on "+p.Title, s.abs(postPath(p.Slug))+"#comments")
 }
 
 // threadFeed serves /posts/{post}/threads/{n}.{ext}: comment n and every
@@ -88,8 +87,7 @@ func (s *Server) threadFeed(r *http.Request) (*document, error) {
 	root, _ := p.Comment(n)
 	title := fmt.Sprintf("Thread of comment %d by %s on %s", n, authorName(root.Author), p.Title)
 	path := threadPath(p.Slug, n)
-	feed := s.commentFeed(p, thread, path, title, s.commentURL(p.Slug, n))
-	return s.renderFeed(f, path, feed)
+	return s.archivedCommentFeed(r, f, p, thread, path, title, s.commentURL(p.Slug, n))
 }
 
 // topicFeed serves /topics/{topic}.{ext}: the posts filed under a topic.

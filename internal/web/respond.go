@@ -46,6 +46,9 @@ type document struct {
 	kind string
 	// self is a feed's own URL, sent as a Link header ("" for others).
 	self string
+	// immutable marks a document that never changes (a full archive page
+	// of a feed): it may be cached for a year.
+	immutable bool
 }
 
 // etag returns the document's strong entity tag: the quoted first 16 hex
@@ -79,7 +82,11 @@ func (s *Server) writeDocument(w http.ResponseWriter, r *http.Request, doc *docu
 	if !doc.modified.IsZero() {
 		h.Set("Last-Modified", doc.modified.UTC().Format(http.TimeFormat))
 	}
-	h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(maxAge(doc.modified, s.now()).Seconds())))
+	if doc.immutable {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(maxAge(doc.modified, s.now()).Seconds())))
+	}
 	if doc.self != "" {
 		h.Set("Link", "<"+doc.self+`>; rel="self"`)
 	}

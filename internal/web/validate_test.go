@@ -24,17 +24,25 @@ func TestValidateStoryFeeds(t *testing.T) {
 			if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			name := path + "." + string(f)
-			switch f {
-			case feeds.Atom:
-				t.Run(name+"/jing", func(t *testing.T) { feedcheck.Jing(t, feedcheck.SchemaPath(t), file) })
-				fallthrough
-			case feeds.RSS:
-				t.Run(name+"/xmllint", func(t *testing.T) { feedcheck.Xmllint(t, file) })
-				t.Run(name+"/feedparser", func(t *testing.T) { feedcheck.Feedparser(t, file, entries) })
-			case feeds.JSON:
-				t.Run(name+"/jsonfeed", func(t *testing.T) { feedcheck.JSONFeed(t, file, entries) })
-			}
+			validateFeed(t, f, path+"."+string(f), file, entries)
 		}
+	}
+}
+
+// validateFeed checks the feed document in file, of format f, with the
+// outside tools, each as a subtest of name: jing with the Atom grammar and
+// xmllint for Atom, xmllint for RSS, feedparser's entry count for both,
+// and the JSON Feed checks for JSON.
+func validateFeed(t *testing.T, f feeds.Format, name, file string, entries int) {
+	t.Helper()
+	switch f {
+	case feeds.Atom:
+		t.Run(name+"/jing", func(t *testing.T) { feedcheck.Jing(t, feedcheck.SchemaPath(t), file) })
+		fallthrough
+	case feeds.RSS:
+		t.Run(name+"/xmllint", func(t *testing.T) { feedcheck.Xmllint(t, file) })
+		t.Run(name+"/feedparser", func(t *testing.T) { feedcheck.Feedparser(t, file, entries) })
+	case feeds.JSON:
+		t.Run(name+"/jsonfeed", func(t *testing.T) { feedcheck.JSONFeed(t, file, entries) })
 	}
 }

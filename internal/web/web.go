@@ -80,19 +80,23 @@ type Config struct {
 	// Now is the clock (time.Now when nil), for the freshness lifetimes
 	// sent in Cache-Control.
 	Now func() time.Time
+	// PageSize is how many entries a page of an archived feed holds (the
+	// comment feeds); DefaultPageSize when 0.
+	PageSize int
 }
 
 // Server serves newswire's feeds, pages and API. Create it with NewServer.
 type Server struct {
-	store  Store
-	base   string
-	tagger model.Tagger
-	log    *slog.Logger
-	title  string
-	admin  SourceAdmin // nil when the admin API is off
-	token  string      // the admin API's bearer token
-	gzips  *gzipCache
-	now    func() time.Time
+	store    Store
+	base     string
+	tagger   model.Tagger
+	log      *slog.Logger
+	title    string
+	admin    SourceAdmin // nil when the admin API is off
+	token    string      // the admin API's bearer token
+	gzips    *gzipCache
+	now      func() time.Time
+	pageSize int
 }
 
 // gzipBudget bounds the memory held by gzip encodings of sent documents.
@@ -101,13 +105,17 @@ const gzipBudget = 64 << 20
 // NewServer returns a Server for cfg.
 func NewServer(cfg Config) *Server {
 	s := &Server{
-		store:  cfg.Store,
-		base:   strings.TrimRight(cfg.BaseURL, "/"),
-		tagger: cfg.Tagger,
-		log:    cmp.Or(cfg.Logger, slog.Default()),
-		title:  cmp.Or(strings.TrimSpace(cfg.SiteTitle), "newswire"),
-		gzips:  newGzipCache(gzipBudget),
-		now:    cfg.Now,
+		store:    cfg.Store,
+		base:     strings.TrimRight(cfg.BaseURL, "/"),
+		tagger:   cfg.Tagger,
+		log:      cmp.Or(cfg.Logger, slog.Default()),
+		title:    cmp.Or(strings.TrimSpace(cfg.SiteTitle), "newswire"),
+		gzips:    newGzipCache(gzipBudget),
+		now:      cfg.Now,
+		pageSize: cfg.PageSize,
+	}
+	if s.pageSize <= 0 {
+		s.pageSize = DefaultPageSize
 	}
 	if s.now == nil {
 		s.now = time.Now
