@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/newswire/newswire/internal/model"
@@ -48,6 +49,8 @@ type DB struct {
 	now    func() time.Time
 	// taggerChanged: Options.Tagger differed from the recorded one.
 	taggerChanged bool
+	// gen counts changes (see Generation).
+	gen atomic.Uint64
 }
 
 // Open opens (creating if needed) the database file at path and brings its
@@ -161,6 +164,7 @@ func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	db.gen.Add(1)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -282,5 +283,45 @@ func TestReopenKeepsDataAndMigrationsOnce(t *testing.T) {
 	posts, err := db2.ListPosts(ctx)
 	if err != nil || len(posts) != 1 {
 		t.Fatalf("after reopen: %d posts, %v", len(posts), err)
+	}
+}
+
+// Generation counts this DB's commits, and WatchChanges adds the changes
+// another process (here another DB on the same file) makes.
+func TestGeneration(t *testing.T) {
+	ctx := context.Background()
+	db, _, path := openTest(t)
+	g0 := db.Generation()
+	if _, err := db.IngestPost(ctx, samplePost(), nil); err != nil {
+		t.Fatal(err)
+	}
+	g1 := db.Generation()
+	if g1 <= g0 {
+		t.Fatalf("a write did not count: %d → %d", g0, g1)
+	}
+	watch, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- db.WatchChanges(watch, 10*time.Millisecond) }()
+	g2 := db.Generation()
+	other, err := Open(ctx, path, Options{Tagger: testTagger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	// Write until noticed: the first write may land before the watcher
+	// reads its baseline.
+	deadline := time.Now().Add(5 * time.Second)
+	for i := 0; db.Generation() == g2 && time.Now().Before(deadline); i++ {
+		if _, err := other.AddSources(ctx, []model.Source{{URL: fmt.Sprintf("https://wire.example/feed/%d", i)}}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if db.Generation() == g2 {
+		t.Fatal("another process's write was not noticed")
 	}
 }

@@ -126,7 +126,15 @@ func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
 	background.Go(func() { rescanLoop(ctx, cfg.Rescan, hup, scan) })
 
 	webSrv := web.NewServer(web.Config{Store: db, BaseURL: cfg.BaseURL, Tagger: db.Tagger(),
-		Logger: logger, SiteTitle: "newswire", AdminToken: *adminToken, Admin: db, PageSize: *pageSize})
+		Logger: logger, SiteTitle: "newswire", AdminToken: *adminToken, Admin: db, PageSize: *pageSize,
+		Generation: db.Generation})
+	// Writes by other processes (a separate "newswire ingest") reach the
+	// document cache within a second.
+	background.Go(func() {
+		if err := db.WatchChanges(ctx, time.Second); err != nil {
+			logger.Error("watch for database changes", "err", err)
+		}
+	})
 	logger.Info("admin API", "enabled", webSrv.AdminEnabled())
 	srv := &http.Server{
 		Handler:           webSrv.Handler(),

@@ -3,10 +3,8 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
-	"container/list"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // minGzip is the smallest body sent compressed: below it gzip's header and
@@ -55,47 +53,19 @@ func qValue(params string) float64 {
 // gzipCache keeps the gzip encodings of recently sent bodies, keyed by the
 // plain body's entity tag (a hash of its content, so an entry never goes
 // stale), within a byte budget; the least recently used go first.
-type gzipCache struct {
-	mu      sync.Mutex
-	budget  int
-	used    int
-	order   *list.List // of *gzipEntry, most recent first
-	entries map[string]*list.Element
-}
-
-type gzipEntry struct {
-	etag string
-	body []byte
-}
+type gzipCache struct{ lru *lru[[]byte] }
 
 func newGzipCache(budget int) *gzipCache {
-	return &gzipCache{budget: budget, order: list.New(), entries: map[string]*list.Element{}}
+	return &gzipCache{newLRU(budget, func(_ string, gz []byte) int { return len(gz) })}
 }
 
 // get returns the gzip encoding of body, whose entity tag is etag.
 func (c *gzipCache) get(etag string, body []byte) []byte {
-	c.mu.Lock()
-	if el, ok := c.entries[etag]; ok {
-		c.order.MoveToFront(el)
-		gz := el.Value.(*gzipEntry).body
-		c.mu.Unlock()
+	if gz, ok := c.lru.get(etag); ok {
 		return gz
 	}
-	c.mu.Unlock()
 	gz := gzipBytes(body)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.entries[etag]; !ok && len(gz) <= c.budget {
-		c.entries[etag] = c.order.PushFront(&gzipEntry{etag, gz})
-		c.used += len(gz)
-		for c.used > c.budget {
-			last := c.order.Back()
-			e := last.Value.(*gzipEntry)
-			c.order.Remove(last)
-			delete(c.entries, e.etag)
-			c.used -= len(e.body)
-		}
-	}
+	c.lru.put(etag, gz)
 	return gz
 }
 

@@ -128,8 +128,8 @@ func TestGzipCacheBudget(t *testing.T) {
 	c.get("b", body('b'))
 	c.get("a", body('a')) // a is now the most recent
 	c.get("c", body('c')) // b goes
-	if _, ok := c.entries["b"]; ok || len(c.entries) != 2 || c.used > c.budget {
-		t.Fatalf("entries %v, used %d of %d", len(c.entries), c.used, c.budget)
+	if _, ok := c.lru.entries["b"]; ok || len(c.lru.entries) != 2 || c.lru.used > c.lru.budget {
+		t.Fatalf("entries %v, used %d of %d", len(c.lru.entries), c.lru.used, c.lru.budget)
 	}
 	if gunzip(t, string(c.get("a", nil))) != string(body('a')) {
 		t.Error("a cached encoding was not returned as stored")

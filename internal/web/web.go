@@ -83,20 +83,32 @@ type Config struct {
 	// PageSize is how many entries a page of an archived feed holds (the
 	// comment feeds); DefaultPageSize when 0.
 	PageSize int
+	// Generation, when set, reports the store's change count
+	// (store.DB.Generation): documents are then rendered once per change
+	// and served from memory (up to CacheBytes) until the next.
+	Generation func() uint64
+	// CacheBytes bounds the rendered documents kept; DefaultCacheBytes
+	// when 0.
+	CacheBytes int
 }
+
+// DefaultCacheBytes is the default memory bound of rendered documents.
+const DefaultCacheBytes = 128 << 20
 
 // Server serves newswire's feeds, pages and API. Create it with NewServer.
 type Server struct {
-	store    Store
-	base     string
-	tagger   model.Tagger
-	log      *slog.Logger
-	title    string
-	admin    SourceAdmin // nil when the admin API is off
-	token    string      // the admin API's bearer token
-	gzips    *gzipCache
-	now      func() time.Time
-	pageSize int
+	store      Store
+	base       string
+	tagger     model.Tagger
+	log        *slog.Logger
+	title      string
+	admin      SourceAdmin // nil when the admin API is off
+	token      string      // the admin API's bearer token
+	gzips      *gzipCache
+	now        func() time.Time
+	pageSize   int
+	generation func() uint64 // nil: no document cache
+	docs       *docCache
 }
 
 // gzipBudget bounds the memory held by gzip encodings of sent documents.
@@ -116,6 +128,10 @@ func NewServer(cfg Config) *Server {
 	}
 	if s.pageSize <= 0 {
 		s.pageSize = DefaultPageSize
+	}
+	if cfg.Generation != nil {
+		s.generation = cfg.Generation
+		s.docs = newDocCache(cmp.Or(cfg.CacheBytes, DefaultCacheBytes))
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -184,7 +200,7 @@ func (s *Server) Handler() http.Handler {
 // to writeDocument (which answers conditional requests).
 func (s *Server) serve(h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		doc, err := h(r)
+		doc, err := s.cached(r, h)
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -1,0 +1,57 @@
+package web
+
+import (
+	"net/http"
+)
+
+// docCache keeps rendered documents by URL (path and query) within a byte
+// budget, the least recently requested dropped first. An entry is good
+// only for the store generation it was rendered at: any change to the
+// store makes every entry render again on its next request (once, however
+// many changes came in between).
+type docCache struct{ lru *lru[docEntry] }
+
+type docEntry struct {
+	gen uint64
+	doc *document
+}
+
+func newDocCache(budget int) *docCache {
+	return &docCache{newLRU(budget, func(key string, e docEntry) int { return len(key) + len(e.doc.body) })}
+}
+
+// get returns the document cached for key at generation gen.
+func (c *docCache) get(key string, gen uint64) (*document, bool) {
+	e, ok := c.lru.get(key)
+	if !ok {
+		return nil, false
+	}
+	if e.gen != gen {
+		c.lru.remove(key)
+		return nil, false
+	}
+	return e.doc, true
+}
+
+// put caches doc for key, rendered at generation gen.
+func (c *docCache) put(key string, gen uint64, doc *document) {
+	c.lru.put(key, docEntry{gen, doc})
+}
+
+// cached answers r from the cache when the store has not changed since the
+// document was rendered, else renders it with h and keeps it.
+func (s *Server) cached(r *http.Request, h handler) (*document, error) {
+	if s.generation == nil {
+		return h(r)
+	}
+	key := r.URL.Path + "?" + r.URL.RawQuery
+	gen := s.generation() // before rendering: a change during it is seen next time
+	if doc, ok := s.docs.get(key, gen); ok {
+		return doc, nil
+	}
+	doc, err := h(r)
+	if err == nil {
+		s.docs.put(key, gen, doc)
+	}
+	return doc, err
+}

@@ -1,0 +1,90 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/newswire/newswire/internal/model"
+)
+
+// countingStore counts the posts read.
+type countingStore struct {
+	*fakeStore
+	reads atomic.Int32
+}
+
+func (s *countingStore) Post(ctx context.Context, slug string) (*model.Post, error) {
+	s.reads.Add(1)
+	return s.fakeStore.Post(ctx, slug)
+}
+
+// With a generation, a document renders once per change: requests in
+// between are answered from memory, conditional ones included, and a
+// change renders it again with the new content.
+func TestDocumentCache(t *testing.T) {
+	st := &countingStore{fakeStore: newFakeStore()}
+	var gen atomic.Uint64
+	srv := NewServer(Config{Store: st, BaseURL: testBase, Tagger: testTagger,
+		Logger: slog.New(slog.DiscardHandler), Generation: gen.Load})
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	url := ts.URL + "/posts/" + budgetSlug + "/comments.atom"
+	first, body := get(t, url)
+	for range 5 {
+		if resp, again := get(t, url); again != body || resp.Header.Get("ETag") != first.Header.Get("ETag") {
+			t.Fatal("a cached document differs")
+		}
+	}
+	if resp, _ := fetch(t, http.MethodGet, url, map[string]string{"If-None-Match": first.Header.Get("ETag")}); resp.StatusCode != http.StatusNotModified {
+		t.Errorf("conditional request on a cached document: %d", resp.StatusCode)
+	}
+	if n := st.reads.Load(); n != 1 {
+		t.Fatalf("the post was read %d times for 7 requests, want once", n)
+	}
+	if _, _ = get(t, url+"?archive=1"); st.reads.Load() != 2 {
+		t.Error("another query did not render")
+	}
+	// A change: a new comment, and the generation moves on.
+	p := &st.posts[0]
+	p.Comments = append(p.Comments, comment(p.ID, 8, 0, "Newcomer", nil, t0.Add(7*time.Minute), para("Fresh.")))
+	gen.Add(1)
+	resp, body2 := get(t, url)
+	if !strings.Contains(body2, "Newcomer") || resp.Header.Get("ETag") == first.Header.Get("ETag") || st.reads.Load() != 3 {
+		t.Fatalf("after a change: reads %d, new comment shown %v", st.reads.Load(), strings.Contains(body2, "Newcomer"))
+	}
+	// Errors are not cached.
+	before := st.reads.Load()
+	get(t, ts.URL+"/posts/no-such-post/comments.atom")
+	get(t, ts.URL+"/posts/no-such-post/comments.atom")
+	if st.reads.Load() != before+2 {
+		t.Error("a 404 was cached")
+	}
+}
+
+func TestDocCacheBudget(t *testing.T) {
+	c := newDocCache(250)
+	doc := func() *document { return &document{body: make([]byte, 100)} }
+	c.put("a", 1, doc())
+	c.put("b", 1, doc())
+	c.get("a", 1)        // a is the most recent
+	c.put("c", 1, doc()) // b goes
+	if _, ok := c.get("b", 1); ok {
+		t.Error("the least recent entry stayed")
+	}
+	if _, ok := c.get("a", 2); ok {
+		t.Error("an entry of an older generation was served")
+	}
+	if _, ok := c.lru.entries["a"]; ok || c.lru.used != 101 {
+		t.Errorf("stale entry kept: used %d", c.lru.used)
+	}
+	c.put("big", 1, &document{body: make([]byte, 300)})
+	if _, ok := c.get("big", 1); ok {
+		t.Error("a document over the whole budget was kept")
+	}
+}
