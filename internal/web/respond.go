@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -49,16 +50,22 @@ type document struct {
 	// immutable marks a document that never changes (a full archive page
 	// of a feed): it may be cached for a year.
 	immutable bool
+
+	tagOnce sync.Once // a cached document is served many times
+	tag     string
 }
 
 // etag returns the document's strong entity tag: the quoted first 16 hex
 // digits of the SHA-256 of its content type and body, plus its kind.
 func (d *document) etag() string {
-	h := sha256.New()
-	h.Write([]byte(d.contentType))
-	h.Write([]byte{0})
-	h.Write(d.body)
-	return `"` + hex.EncodeToString(h.Sum(nil))[:16] + "-" + d.kind + `"`
+	d.tagOnce.Do(func() {
+		h := sha256.New()
+		h.Write([]byte(d.contentType))
+		h.Write([]byte{0})
+		h.Write(d.body)
+		d.tag = `"` + hex.EncodeToString(h.Sum(nil))[:16] + "-" + d.kind + `"`
+	})
+	return d.tag
 }
 
 // writeDocument sends doc with its validators, answering 304 Not Modified
