@@ -34,6 +34,7 @@ commands:
   order       cluster the headlines in time order and shuffled orders; how often clusters differ
   scale       ingest and cluster 10k/100k/1M synthetic items; items/s and peak memory
   background  print the document frequencies dedup embeds (from the tuning half)
+  serve       load a 100-entry topic feed with wrk: newswire, a bare Go handler and nginx
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -52,6 +53,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runScale(ctx, args[1:], stdout, stderr)
 	case "background":
 		return runBackground(args[1:], stdout, stderr)
+	case "serve":
+		return runServeBench(ctx, args[1:], stdout, stderr)
 	}
 	fmt.Fprint(stderr, usage)
 	return errUsage

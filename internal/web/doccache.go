@@ -44,7 +44,10 @@ func (s *Server) cached(r *http.Request, h handler) (*document, error) {
 	if s.generation == nil {
 		return h(r)
 	}
-	key := r.URL.Path + "?" + r.URL.RawQuery
+	key := r.URL.Path
+	if r.URL.RawQuery != "" {
+		key += "?" + r.URL.RawQuery
+	}
 	gen := s.generation() // before rendering: a change during it is seen next time
 	if doc, ok := s.docs.get(key, gen); ok {
 		return doc, nil

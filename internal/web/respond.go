@@ -3,7 +3,6 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -51,8 +50,43 @@ type document struct {
 	// of a feed): it may be cached for a year.
 	immutable bool
 
-	tagOnce sync.Once // a cached document is served many times
+	// A cached document is served many times: what every response of it
+	// sends is computed once.
+	tagOnce sync.Once
 	tag     string
+	hdrOnce sync.Once
+	hdr     docHeaders
+	gzOnce  sync.Once
+	gz      []byte // the gzip encoding of body, once asked for
+}
+
+// docHeaders are header values of a document that do not change.
+type docHeaders struct {
+	gzipETag, lastModified, link string
+	contentLength, gzipLength    string
+}
+
+func (d *document) headers() *docHeaders {
+	d.hdrOnce.Do(func() {
+		d.hdr.gzipETag = strings.TrimSuffix(d.etag(), `"`) + `-gzip"`
+		if !d.modified.IsZero() {
+			d.hdr.lastModified = d.modified.UTC().Format(http.TimeFormat)
+		}
+		if d.self != "" {
+			d.hdr.link = "<" + d.self + `>; rel="self"`
+		}
+		d.hdr.contentLength = strconv.Itoa(len(d.body))
+	})
+	return &d.hdr
+}
+
+// gzipped returns the gzip encoding of the body and its length.
+func (s *Server) gzipped(d *document) ([]byte, string) {
+	d.gzOnce.Do(func() {
+		d.gz = s.gzips.get(d.etag(), d.body)
+		d.hdr.gzipLength = strconv.Itoa(len(d.gz))
+	})
+	return d.gz, d.hdr.gzipLength
 }
 
 // etag returns the document's strong entity tag: the quoted first 16 hex
@@ -74,41 +108,49 @@ func (d *document) etag() string {
 // sent gzip-encoded to clients that accept it; the two representations
 // have different entity tags, and the response varies by Accept-Encoding.
 func (s *Server) writeDocument(w http.ResponseWriter, r *http.Request, doc *document) {
-	etag := doc.etag()
-	body := doc.body
+	etag, hdr := doc.etag(), doc.headers()
+	body, length := doc.body, hdr.contentLength
 	h := w.Header()
 	if len(body) >= minGzip {
-		h.Add("Vary", "Accept-Encoding")
+		h["Vary"] = varyEncoding
 		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
-			body = s.gzips.get(etag, body)
-			etag = strings.TrimSuffix(etag, `"`) + `-gzip"`
-			h.Set("Content-Encoding", "gzip")
+			body, length = s.gzipped(doc)
+			etag = hdr.gzipETag
+			h["Content-Encoding"] = gzipEncoding
 		}
 	}
 	h.Set("ETag", etag)
-	if !doc.modified.IsZero() {
-		h.Set("Last-Modified", doc.modified.UTC().Format(http.TimeFormat))
+	if hdr.lastModified != "" {
+		h.Set("Last-Modified", hdr.lastModified)
 	}
 	if doc.immutable {
-		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		h["Cache-Control"] = cacheForever
 	} else {
-		h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(maxAge(doc.modified, s.now()).Seconds())))
+		h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(maxAge(doc.modified, s.now()).Seconds())))
 	}
-	if doc.self != "" {
-		h.Set("Link", "<"+doc.self+`>; rel="self"`)
+	if hdr.link != "" {
+		h.Set("Link", hdr.link)
 	}
 	if notModified(r, etag, doc.modified) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
 	h.Set("Content-Type", doc.contentType)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Length", length)
+	h["X-Content-Type-Options"] = noSniff
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		w.Write(body) //nolint:errcheck // the client went away; nothing to do
 	}
 }
+
+// Header values every response shares (never modified once set).
+var (
+	varyEncoding = []string{"Accept-Encoding"}
+	gzipEncoding = []string{"gzip"}
+	cacheForever = []string{"public, max-age=31536000, immutable"}
+	noSniff      = []string{"nosniff"}
+)
 
 // notModified evaluates If-None-Match (which takes precedence) and, when
 // it is absent, If-Modified-Since (RFC 9110 section 13.2.2).
