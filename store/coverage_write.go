@@ -13,9 +13,9 @@ import (
 // ApplyCoverage stores a batch of coverage items with their story
 // decisions in one transaction, and returns what it did to the items.
 func (db *DB) ApplyCoverage(ctx context.Context, b *model.CoverageBatch) (model.IngestCounts, error) {
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *sql.Tx) error {
 		return applyCoverage(ctx, tx, db.now().UTC(), b)
-	})
+	}, model.ScopeStories, model.ScopeSources) // comment feeds found become sources
 	if err != nil {
 		return model.IngestCounts{}, fmt.Errorf("store coverage: %w", err)
 	}

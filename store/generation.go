@@ -2,18 +2,60 @@ package store
 
 import (
 	"context"
+	"sync"
 	"time"
 )
 
-// Generation counts the changes to the database this DB has seen: every
-// write transaction it commits, and every change WatchChanges noticed from
-// other processes. A reader that cached something at generation g may
-// reuse it while Generation still returns g.
-func (db *DB) Generation() uint64 { return db.gen.Load() }
+// generations numbers changes: every change gets the next number, and each
+// scope remembers the number of the last change that touched it. A change
+// of unknown extent (another process's) touches everything.
+type generations struct {
+	mu     sync.Mutex
+	last   uint64            // number of the latest change
+	all    uint64            // number of the latest change that touched everything
+	scopes map[string]uint64 // scope → number of its latest change
+}
+
+func (g *generations) touch(scopes ...string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.last++
+	if len(scopes) == 0 {
+		g.all = g.last
+		return
+	}
+	if g.scopes == nil {
+		g.scopes = map[string]uint64{}
+	}
+	for _, s := range scopes {
+		g.scopes[s] = g.last
+	}
+}
+
+func (g *generations) of(scopes []string) uint64 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(scopes) == 0 {
+		return g.last
+	}
+	n := g.all
+	for _, s := range scopes {
+		n = max(n, g.scopes[s])
+	}
+	return n
+}
+
+// Generation numbers the latest change this DB has seen that touched any
+// of scopes (any change at all when none are given): every write
+// transaction it commits touches the scopes of what it wrote, and a change
+// another process made (noticed by WatchChanges) touches everything. A
+// reader that built something from scopes at generation g may reuse it
+// while Generation(scopes...) still returns g.
+func (db *DB) Generation(scopes ...string) uint64 { return db.gen.of(scopes) }
 
 // WatchChanges checks every interval, until ctx is done, whether another
 // process changed the database (PRAGMA data_version on a connection of its
-// own), and counts such a change in Generation.
+// own), and counts such a change as touching everything.
 func (db *DB) WatchChanges(ctx context.Context, interval time.Duration) error {
 	conn, err := db.read.Conn(ctx)
 	if err != nil {
@@ -45,10 +87,10 @@ func (db *DB) WatchChanges(ctx context.Context, interval time.Duration) error {
 			return err
 		}
 		if v != last {
-			// Our own commits change it too (another connection): an extra
-			// count only costs a re-render.
+			// Our own commits change it too (from another connection):
+			// the cost of counting them again is one render each.
 			last = v
-			db.gen.Add(1)
+			db.gen.touch()
 		}
 	}
 }

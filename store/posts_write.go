@@ -37,6 +37,7 @@ func (db *DB) IngestPost(ctx context.Context, p *model.Post, cov *model.Coverage
 	if err != nil {
 		return model.IngestResult{}, fmt.Errorf("ingest post %q: %w", p.Title, err)
 	}
+	db.gen.touch(model.ScopePost(p.Slug), model.ScopePosts, model.ScopeStories)
 	return res, nil
 }
 

@@ -64,9 +64,9 @@ func (db *DB) ApplyRegroup(ctx context.Context, r *model.Regroup) error {
 	if r.Empty() {
 		return nil
 	}
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *sql.Tx) error {
 		return applyRegroup(ctx, newStmtCache(tx), db.now().UTC(), r)
-	})
+	}, model.ScopeStories)
 	if err != nil {
 		return fmt.Errorf("store regroup: %w", err)
 	}

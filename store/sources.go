@@ -19,7 +19,7 @@ const sourceColumns = `id, key, url, title, topic, html_url, etag, last_modified
 // empty title, topic or site URL are filled, nothing else changes. It
 // reports how many were new.
 func (db *DB) AddSources(ctx context.Context, sources []model.Source) (added int, err error) {
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.write(ctx, func(tx *sql.Tx) error {
 		now := formatTime(db.now())
 		for _, s := range sources {
 			if strings.TrimSpace(s.URL) == "" {
@@ -43,7 +43,7 @@ func (db *DB) AddSources(ctx context.Context, sources []model.Source) (added int
 			added++
 		}
 		return nil
-	})
+	}, model.ScopeSources)
 	if err != nil {
 		return 0, err
 	}
@@ -96,7 +96,7 @@ func scanSource(rows *sql.Rows) (model.Source, error) {
 // URL it was added with), and the comment feeds found in it. Its items and
 // posts stay. An unknown URL wraps model.ErrNotFound.
 func (db *DB) RemoveSource(ctx context.Context, url string) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
 		var key string
 		err := tx.QueryRowContext(ctx, `DELETE FROM sources WHERE url = ? OR key = ? RETURNING key`, url, url).Scan(&key)
 		if isNoRows(err) {
@@ -109,7 +109,7 @@ func (db *DB) RemoveSource(ctx context.Context, url string) error {
 			return fmt.Errorf("remove comment feeds of %s: %w", url, err)
 		}
 		return nil
-	})
+	}, model.ScopeSources)
 }
 
 // registerCommentFeed records the comment feed of a stored item as a
@@ -139,7 +139,7 @@ func registerCommentFeed(ctx context.Context, c *stmtCache, now time.Time, it *m
 // UpdateSource saves a source's polling state (and its URL, if the feed
 // moved), found by ID.
 func (db *DB) UpdateSource(ctx context.Context, s model.Source) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE sources SET url = ?, title = ?, html_url = ?, etag = ?,
 			last_modified = ?, interval_s = ?, next_poll = ?, error_count = ?, last_status = ?,
 			last_error = ?, last_success = ?, disabled = ? WHERE id = ?`,
@@ -153,5 +153,5 @@ func (db *DB) UpdateSource(ctx context.Context, s model.Source) error {
 			return notFound("source", s.URL)
 		}
 		return nil
-	})
+	}, model.ScopeSources)
 }

@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/newswire/newswire/internal/model"
@@ -49,8 +48,8 @@ type DB struct {
 	now    func() time.Time
 	// taggerChanged: Options.Tagger differed from the recorded one.
 	taggerChanged bool
-	// gen counts changes (see Generation).
-	gen atomic.Uint64
+	// gen numbers changes (see Generation).
+	gen generations
 }
 
 // Open opens (creating if needed) the database file at path and brings its
@@ -151,6 +150,16 @@ func (db *DB) applyMigration(ctx context.Context, name string) error {
 	})
 }
 
+// write runs fn in a transaction and, once it is committed, counts a
+// change touching scopes (see Generation).
+func (db *DB) write(ctx context.Context, fn func(*sql.Tx) error, scopes ...string) error {
+	if err := db.inTx(ctx, fn); err != nil {
+		return err
+	}
+	db.gen.touch(scopes...)
+	return nil
+}
+
 // inTx runs fn in a transaction, committing if it returns nil.
 func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := db.sql.BeginTx(ctx, nil)
@@ -164,7 +173,6 @@ func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	db.gen.Add(1)
 	return nil
 }
 

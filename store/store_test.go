@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -324,4 +326,54 @@ func TestGeneration(t *testing.T) {
 	if db.Generation() == g2 {
 		t.Fatal("another process's write was not noticed")
 	}
+}
+
+// A write counts as a change of what it touched only: another post's
+// scope keeps its generation, and a change from another process touches
+// everything.
+func TestGenerationScopes(t *testing.T) {
+	ctx := context.Background()
+	db, _, _ := openTest(t)
+	p := samplePost()
+	if _, err := db.IngestPost(ctx, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	mine, other := model.ScopePost(p.Slug), model.ScopePost("another-post")
+	g := map[string]uint64{}
+	snap := func() {
+		for _, s := range []string{mine, other, model.ScopePosts, model.ScopeStories, model.ScopeSources, ""} {
+			if s == "" {
+				g[s] = db.Generation()
+			} else {
+				g[s] = db.Generation(s)
+			}
+		}
+	}
+	changed := func(want ...string) {
+		t.Helper()
+		before := maps.Clone(g)
+		snap()
+		for s, v := range g {
+			if moved := v != before[s]; moved != slices.Contains(want, s) {
+				t.Errorf("scope %q moved %v (want %v)", s, moved, !moved)
+			}
+		}
+	}
+	snap()
+	p2 := samplePost()
+	p2.Comments = append(p2.Comments, model.Comment{Number: 99, Author: "Late", Body: []model.Block{{Kind: model.Paragraph, Text: "New."}}})
+	if _, err := db.IngestPost(ctx, p2, nil); err != nil {
+		t.Fatal(err)
+	}
+	changed(mine, model.ScopePosts, model.ScopeStories, "")
+	if _, err := db.AddSources(ctx, []model.Source{{URL: "https://wire.example/feed"}}); err != nil {
+		t.Fatal(err)
+	}
+	changed(model.ScopeSources, "")
+	if err := db.ApplyRegroup(ctx, &model.Regroup{Start: []model.StoryStart{{ID: "s", Key: "s", Title: "S"}}}); err != nil {
+		t.Fatal(err)
+	}
+	changed(model.ScopeStories, "")
+	db.gen.touch() // what WatchChanges does for another process's change
+	changed(mine, other, model.ScopePosts, model.ScopeStories, model.ScopeSources, "")
 }

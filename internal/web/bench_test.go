@@ -16,7 +16,7 @@ import (
 func BenchmarkServeFeed(b *testing.B) {
 	var gen atomic.Uint64
 	cached := NewServer(Config{Store: busyStore(100), BaseURL: testBase, Tagger: testTagger,
-		Logger: slog.New(slog.DiscardHandler), Generation: gen.Load, PageSize: 100}).Handler()
+		Logger: slog.New(slog.DiscardHandler), Generation: func(...string) uint64 { return gen.Load() }, PageSize: 100}).Handler()
 	uncached := NewServer(Config{Store: busyStore(100), BaseURL: testBase, Tagger: testTagger,
 		Logger: slog.New(slog.DiscardHandler), PageSize: 100}).Handler()
 	path := "/posts/" + busySlug + "/comments.atom"

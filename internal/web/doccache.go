@@ -6,9 +6,9 @@ import (
 
 // docCache keeps rendered documents by URL (path and query) within a byte
 // budget, the least recently requested dropped first. An entry is good
-// only for the store generation it was rendered at: any change to the
-// store makes every entry render again on its next request (once, however
-// many changes came in between).
+// only for the generation of what it shows that it was rendered at: a
+// change to that makes it render again on its next request (once, however
+// many changes came in between), and leaves the others as they are.
 type docCache struct{ lru *lru[docEntry] }
 
 type docEntry struct {
@@ -38,17 +38,22 @@ func (c *docCache) put(key string, gen uint64, doc *document) {
 	c.lru.put(key, docEntry{gen, doc})
 }
 
-// cached answers r from the cache when the store has not changed since the
-// document was rendered, else renders it with h and keeps it.
-func (s *Server) cached(r *http.Request, h handler) (*document, error) {
+// cached answers r from the cache when what the document shows (scopes;
+// nil: anything) has not changed since it was rendered, else renders it
+// with h and keeps it.
+func (s *Server) cached(r *http.Request, h handler, scopes func(*http.Request) []string) (*document, error) {
 	if s.generation == nil {
 		return h(r)
+	}
+	var shows []string
+	if scopes != nil {
+		shows = scopes(r)
 	}
 	key := r.URL.Path
 	if r.URL.RawQuery != "" {
 		key += "?" + r.URL.RawQuery
 	}
-	gen := s.generation() // before rendering: a change during it is seen next time
+	gen := s.generation(shows...) // before rendering: a change during it is seen next time
 	if doc, ok := s.docs.get(key, gen); ok {
 		return doc, nil
 	}

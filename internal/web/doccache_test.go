@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -31,7 +32,7 @@ func TestDocumentCache(t *testing.T) {
 	st := &countingStore{fakeStore: newFakeStore()}
 	var gen atomic.Uint64
 	srv := NewServer(Config{Store: st, BaseURL: testBase, Tagger: testTagger,
-		Logger: slog.New(slog.DiscardHandler), Generation: gen.Load})
+		Logger: slog.New(slog.DiscardHandler), Generation: func(...string) uint64 { return gen.Load() }})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	url := ts.URL + "/posts/" + budgetSlug + "/comments.atom"
@@ -86,5 +87,68 @@ func TestDocCacheBudget(t *testing.T) {
 	c.put("big", 1, &document{body: make([]byte, 300)})
 	if _, ok := c.get("big", 1); ok {
 		t.Error("a document over the whole budget was kept")
+	}
+}
+
+// scopedGenerations numbers changes per scope, as store.DB.Generation does.
+type scopedGenerations struct {
+	mu     sync.Mutex
+	last   uint64
+	scopes map[string]uint64
+}
+
+func (g *scopedGenerations) touch(scopes ...string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.last++
+	for _, s := range scopes {
+		g.scopes[s] = g.last
+	}
+}
+
+func (g *scopedGenerations) of(scopes ...string) uint64 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(scopes) == 0 {
+		return g.last
+	}
+	var n uint64
+	for _, s := range scopes {
+		n = max(n, g.scopes[s])
+	}
+	return n
+}
+
+// A change to one post renders its comment and thread feeds again and
+// leaves the other posts' feeds as they were: not rendered, same ETag.
+func TestDocumentCacheByScope(t *testing.T) {
+	st := &countingStore{fakeStore: newFakeStore()}
+	gens := &scopedGenerations{scopes: map[string]uint64{}}
+	srv := NewServer(Config{Store: st, BaseURL: testBase, Tagger: testTagger,
+		Logger: slog.New(slog.DiscardHandler), Generation: gens.of})
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	budget := ts.URL + "/posts/" + budgetSlug + "/comments.atom"
+	thread := ts.URL + "/posts/" + budgetSlug + "/threads/1.atom"
+	other := ts.URL + "/posts/" + kushnerSlug + "/comments.atom"
+	etags := map[string]string{}
+	for _, u := range []string{budget, thread, other} {
+		resp, _ := get(t, u)
+		etags[u] = resp.Header.Get("ETag")
+	}
+	reads := st.reads.Load()
+	p := &st.posts[0]
+	p.Comments = append(p.Comments, comment(p.ID, 8, 1, "Newcomer", nil, t0.Add(7*time.Minute), para("Fresh.")))
+	gens.touch(model.ScopePost(budgetSlug), model.ScopePosts, model.ScopeStories)
+	for _, u := range []string{budget, thread} {
+		if resp, body := get(t, u); resp.Header.Get("ETag") == etags[u] || !strings.Contains(body, "Newcomer") {
+			t.Errorf("%s did not change with its post", u)
+		}
+	}
+	if resp, _ := get(t, other); resp.Header.Get("ETag") != etags[other] {
+		t.Error("another post's feed changed")
+	}
+	if got := st.reads.Load() - reads; got != 2 {
+		t.Errorf("%d posts read after the change, want 2 (the changed post's two feeds)", got)
 	}
 }

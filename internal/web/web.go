@@ -83,10 +83,12 @@ type Config struct {
 	// PageSize is how many entries a page of an archived feed holds (the
 	// comment feeds); DefaultPageSize when 0.
 	PageSize int
-	// Generation, when set, reports the store's change count
-	// (store.DB.Generation): documents are then rendered once per change
-	// and served from memory (up to CacheBytes) until the next.
-	Generation func() uint64
+	// Generation, when set, numbers the latest change to the store that
+	// touched any of the given scopes (model.Scope*; any change when none
+	// are given), as store.DB.Generation does: documents are then
+	// rendered once per change to what they show and served from memory
+	// (up to CacheBytes) until the next.
+	Generation func(scopes ...string) uint64
 	// CacheBytes bounds the rendered documents kept; DefaultCacheBytes
 	// when 0.
 	CacheBytes int
@@ -107,7 +109,7 @@ type Server struct {
 	gzips      *gzipCache
 	now        func() time.Time
 	pageSize   int
-	generation func() uint64 // nil: no document cache
+	generation func(scopes ...string) uint64 // nil: no document cache
 	docs       *docCache
 }
 
@@ -152,6 +154,20 @@ type handler func(r *http.Request) (*document, error)
 type route struct {
 	pattern string
 	handle  handler
+	// scopes lists what a request's document shows (model.Scope*), for
+	// the document cache; nil: anything (every change renders it again).
+	scopes func(*http.Request) []string
+}
+
+// Scopes of the documents that show only part of the store.
+func postScope(r *http.Request) []string  { return []string{model.ScopePost(r.PathValue("post"))} }
+func storiesScope(*http.Request) []string { return []string{model.ScopeStories} }
+func topicScope(*http.Request) []string   { return []string{model.ScopePosts, model.ScopeStories} }
+func topFeedScope(r *http.Request) []string {
+	if strings.HasPrefix(r.PathValue("file"), "stories.") {
+		return storiesScope(r)
+	}
+	return []string{model.ScopePosts}
 }
 
 // routes is the route table: the public URL contract in one place.
@@ -161,20 +177,20 @@ type route struct {
 // surviving story (see fail).
 func (s *Server) routes() []route {
 	return []route{
-		{"GET /{$}", s.index},                              // HTML: posts, stories, topics, threads
-		{"GET /opml", s.opml},                              // OPML 2.0 subscription list
-		{"GET /{file}", s.topFeed},                         // /posts.{ext}, /stories.{ext}
-		{"GET /posts/{file}", s.postPage},                  // /posts/{post} (HTML)
-		{"GET /posts/{post}/{file}", s.commentsFeed},       // /posts/{post}/comments.{ext}
-		{"GET /posts/{post}/threads/{file}", s.threadFeed}, // /posts/{post}/threads/{n}.{ext}
-		{"GET /topics/{file}", s.topic},                    // /topics/{topic} (HTML), /topics/{topic}.{ext}
-		{"GET /stories", s.storiesPage},                    // HTML: stories, newest activity first (?after=)
-		{"GET /stories/{file}", s.story},                   // /stories/{story} (HTML), /stories/{story}.{ext}
-		{"GET /api/posts", s.apiPosts},                     // JSON list of posts
-		{"GET /api/posts/{post}", s.apiPost},               // JSON post with comments
-		{"GET /api/stories", s.apiStories},                 // JSON stories, paged (?limit=, ?after=)
-		{"GET /api/stories/{story}", s.apiStoryDoc},        // JSON story with its items and posts
-		{"GET /api/sources", s.apiSources},                 // JSON feeds polled, with their state
+		{"GET /{$}", s.index, nil},                                    // HTML: posts, stories, topics, threads
+		{"GET /opml", s.opml, nil},                                    // OPML 2.0 subscription list
+		{"GET /{file}", s.topFeed, topFeedScope},                      // /posts.{ext}, /stories.{ext}
+		{"GET /posts/{file}", s.postPage, nil},                        // /posts/{post} (HTML)
+		{"GET /posts/{post}/{file}", s.commentsFeed, postScope},       // /posts/{post}/comments.{ext}
+		{"GET /posts/{post}/threads/{file}", s.threadFeed, postScope}, // /posts/{post}/threads/{n}.{ext}
+		{"GET /topics/{file}", s.topic, topicScope},                   // /topics/{topic} (HTML), /topics/{topic}.{ext}
+		{"GET /stories", s.storiesPage, storiesScope},                 // HTML: stories, newest activity first (?after=)
+		{"GET /stories/{file}", s.story, storiesScope},                // /stories/{story} (HTML), /stories/{story}.{ext}
+		{"GET /api/posts", s.apiPosts, nil},                           // JSON list of posts
+		{"GET /api/posts/{post}", s.apiPost, nil},                     // JSON post with comments
+		{"GET /api/stories", s.apiStories, storiesScope},              // JSON stories, paged (?limit=, ?after=)
+		{"GET /api/stories/{story}", s.apiStoryDoc, storiesScope},     // JSON story with its items and posts
+		{"GET /api/sources", s.apiSources, nil},                       // JSON feeds polled, with their state
 	}
 }
 
@@ -184,7 +200,7 @@ func (s *Server) routes() []route {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
-		mux.Handle(rt.pattern, s.serve(rt.handle))
+		mux.Handle(rt.pattern, s.serve(rt.handle, rt.scopes))
 	}
 	if s.admin == nil {
 		mux.Handle("/admin/", http.NotFoundHandler())
@@ -198,9 +214,9 @@ func (s *Server) Handler() http.Handler {
 
 // serve adapts a handler to http.Handler: errors go to fail, documents
 // to writeDocument (which answers conditional requests).
-func (s *Server) serve(h handler) http.Handler {
+func (s *Server) serve(h handler, scopes func(*http.Request) []string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		doc, err := s.cached(r, h)
+		doc, err := s.cached(r, h, scopes)
 		if err != nil {
 			s.fail(w, r, err)
 			return
