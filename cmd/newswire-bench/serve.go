@@ -9,10 +9,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +34,7 @@ func runServeBench(ctx context.Context, args []string, stdout, stderr io.Writer)
 	entries := fs.Int("entries", 100, "posts in the topic feed")
 	duration := fs.Duration("duration", 5*time.Second, "wrk run per case")
 	conns := fs.Int("connections", 16, "wrk connections")
+	feedCount := fs.Int("cached-feeds", 10000, "then: how much memory this many cached feeds hold (0: skip)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -123,7 +126,62 @@ func runServeBench(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintf(stdout, "%-10s newswire/bare Go %.2f, newswire/nginx %.2f, bare Go/nginx %.2f\n", c.name,
 			rates["newswire"]/rates["bare Go"], rates["newswire"]/rates["nginx"], rates["bare Go"]/rates["nginx"])
 	}
+	if *feedCount > 0 {
+		return cachedFeedsMemory(ctx, filepath.Join(dir, "feeds.db"), *feedCount, stdout)
+	}
 	return nil
+}
+
+// cachedFeedsMemory renders the comment feeds of n posts of 3 comments
+// each through a cached handler and reports the heap they hold.
+func cachedFeedsMemory(ctx context.Context, path string, n int, stdout io.Writer) error {
+	db, err := store.Open(ctx, path, store.Options{Tagger: benchTagger})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	start := time.Date(2017, 5, 1, 9, 0, 0, 0, time.UTC)
+	slugs := make([]string, 0, n)
+	for i := range n {
+		p := &model.Post{Title: fmt.Sprintf("Cached post %d", i+1), Published: start.Add(time.Duration(i) * time.Minute),
+			DateFromDump: true, Body: []model.Block{{Kind: model.Paragraph, Text: "A post."}}}
+		for c := 1; c <= 3; c++ {
+			p.Comments = append(p.Comments, model.Comment{Number: c, Author: fmt.Sprintf("Reader %d", c),
+				Body: []model.Block{{Kind: model.Paragraph, Text: fmt.Sprintf("Comment %d on post %d, a sentence or two long.", c, i+1)}}})
+		}
+		res, err := db.IngestPost(ctx, p, nil)
+		if err != nil {
+			return err
+		}
+		slugs = append(slugs, res.Slug)
+	}
+	h := web.NewServer(web.Config{Store: db, BaseURL: "http://bench.localhost", Tagger: db.Tagger(),
+		Logger: slog.New(slog.DiscardHandler), Generation: db.Generation}).Handler()
+	before := heapInUse()
+	bodies := 0
+	renderStart := time.Now()
+	for _, slug := range slugs {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/posts/"+slug+"/comments.atom", nil))
+		if w.Code != http.StatusOK {
+			return fmt.Errorf("feed of %s: %d", slug, w.Code)
+		}
+		bodies += w.Body.Len()
+	}
+	elapsed := time.Since(renderStart)
+	held := heapInUse() - before
+	fmt.Fprintf(stdout, "%d cached comment feeds (3 comments each, %d bytes of documents): %.1f MiB of heap held, %.0f bytes per feed; rendered in %.1f s\n",
+		n, bodies, float64(held)/(1<<20), float64(held)/float64(n), elapsed.Seconds())
+	runtime.KeepAlive(h)
+	return nil
+}
+
+// heapInUse is the live heap after a collection.
+func heapInUse() int64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return int64(ms.HeapInuse)
 }
 
 // topicDB makes a database with n posts filed under the topic "bench".
