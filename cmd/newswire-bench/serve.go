@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -19,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/newswire/newswire/internal/coverage"
 	"github.com/newswire/newswire/internal/model"
 	"github.com/newswire/newswire/internal/web"
 	"github.com/newswire/newswire/store"
@@ -35,6 +37,8 @@ func runServeBench(ctx context.Context, args []string, stdout, stderr io.Writer)
 	duration := fs.Duration("duration", 5*time.Second, "wrk run per case")
 	conns := fs.Int("connections", 16, "wrk connections")
 	feedCount := fs.Int("cached-feeds", 10000, "then: how much memory this many cached feeds hold (0: skip)")
+	beside := fs.Int("ingest-beside", 10000, "then: load newswire again while this many items are ingested (0: skip)")
+	csvPath := fs.String("csv", "../shared/data/uci-news-dev.csv", "UCI News Aggregator CSV (headlines for --ingest-beside)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -126,10 +130,64 @@ func runServeBench(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintf(stdout, "%-10s newswire/bare Go %.2f, newswire/nginx %.2f, bare Go/nginx %.2f\n", c.name,
 			rates["newswire"]/rates["bare Go"], rates["newswire"]/rates["nginx"], rates["bare Go"]/rates["nginx"])
 	}
+	if *beside > 0 {
+		rows, err := readUCI(*csvPath)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "newswire again, while %d items are ingested (batches of 500, each a change to the stories the topic feed shows):\n", *beside)
+		for _, c := range cases {
+			r, items, took, err := wrkWhileIngesting(ctx, db, rows, *beside, func() (wrkResult, error) {
+				return runWrk(ctx, newswire+path, *conns, *duration, c.headers(servers[0]))
+			})
+			if err != nil {
+				return fmt.Errorf("%s during ingest: %w", c.name, err)
+			}
+			fmt.Fprintf(stdout, "%-10s %-9s %10.0f %9.3f %9.3f   (%d items ingested in %.1f s)\n",
+				c.name, "newswire", r.rate, r.p50, r.p99, items, took.Seconds())
+		}
+	}
 	if *feedCount > 0 {
 		return cachedFeedsMemory(ctx, filepath.Join(dir, "feeds.db"), *feedCount, stdout)
 	}
 	return nil
+}
+
+// wrkWhileIngesting runs load while up to n synthetic items go through
+// identity, clustering and the store, and returns what load measured with
+// how many items were ingested and how long that took.
+func wrkWhileIngesting(ctx context.Context, db *store.DB, rows []uciRow, n int, load func() (wrkResult, error)) (wrkResult, int, time.Duration, error) {
+	svc := coverage.New(coverage.Config{Store: db, Tagger: db.Tagger()})
+	gen := newSynth(rows)
+	ingestCtx, stop := context.WithCancel(ctx)
+	type result struct {
+		items int
+		took  time.Duration
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		start, items := time.Now(), 0
+		for items < n && ingestCtx.Err() == nil {
+			batch := make([]model.Item, 0, 500)
+			for len(batch) < 500 && items+len(batch) < n {
+				batch = append(batch, gen.next())
+			}
+			if _, err := svc.IngestItems(ingestCtx, batch, func(b *model.CoverageBatch) error {
+				_, err := db.ApplyCoverage(ingestCtx, b)
+				return err
+			}); err != nil && ingestCtx.Err() == nil {
+				done <- result{items, time.Since(start), err}
+				return
+			}
+			items += len(batch)
+		}
+		done <- result{items, time.Since(start), nil}
+	}()
+	r, err := load()
+	stop()
+	ing := <-done
+	return r, ing.items, ing.took, errors.Join(err, ing.err)
 }
 
 // cachedFeedsMemory renders the comment feeds of n posts of 3 comments
