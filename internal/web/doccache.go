@@ -1,7 +1,9 @@
 package web
 
 import (
+	"errors"
 	"net/http"
+	"sync"
 )
 
 // docCache keeps rendered documents by URL (path and query) within a byte
@@ -9,7 +11,11 @@ import (
 // only for the generation of what it shows that it was rendered at: a
 // change to that makes it render again on its next request (once, however
 // many changes came in between), and leaves the others as they are.
-type docCache struct{ lru *lru[docEntry] }
+type docCache struct {
+	lru     *lru[docEntry]
+	mu      sync.Mutex
+	flights map[string]*flight
+}
 
 type docEntry struct {
 	gen uint64
@@ -17,7 +23,8 @@ type docEntry struct {
 }
 
 func newDocCache(budget int) *docCache {
-	return &docCache{newLRU(budget, func(key string, e docEntry) int { return len(key) + len(e.doc.body) })}
+	return &docCache{lru: newLRU(budget, func(key string, e docEntry) int { return len(key) + len(e.doc.body) }),
+		flights: map[string]*flight{}}
 }
 
 // get returns the document cached for key at generation gen.
@@ -57,9 +64,42 @@ func (s *Server) cached(r *http.Request, h handler, scopes func(*http.Request) [
 	if doc, ok := s.docs.get(key, gen); ok {
 		return doc, nil
 	}
-	doc, err := h(r)
-	if err == nil {
-		s.docs.put(key, gen, doc)
+	return s.docs.render(key, gen, func() (*document, error) { return h(r) })
+}
+
+// flight is a render in progress; requests for the same document at the
+// same generation wait for it instead of rendering too.
+type flight struct {
+	gen  uint64
+	done chan struct{}
+	doc  *document
+	err  error
+}
+
+// render renders the document for key at generation gen once, however
+// many requests ask for it meanwhile, and caches it.
+func (c *docCache) render(key string, gen uint64, render func() (*document, error)) (*document, error) {
+	c.mu.Lock()
+	if f, ok := c.flights[key]; ok && f.gen == gen {
+		c.mu.Unlock()
+		<-f.done
+		return f.doc, f.err
 	}
-	return doc, err
+	// Should render panic, the waiters get this error, not a nil document.
+	f := &flight{gen: gen, done: make(chan struct{}), err: errors.New("rendering the document failed")}
+	c.flights[key] = f
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		if c.flights[key] == f {
+			delete(c.flights, key)
+		}
+		c.mu.Unlock()
+		close(f.done)
+	}()
+	f.doc, f.err = render()
+	if f.err == nil {
+		c.put(key, gen, f.doc)
+	}
+	return f.doc, f.err
 }

@@ -152,3 +152,56 @@ func TestDocumentCacheByScope(t *testing.T) {
 		t.Errorf("%d posts read after the change, want 2 (the changed post's two feeds)", got)
 	}
 }
+
+// gatedStore holds every post read until the gate opens.
+type gatedStore struct {
+	*countingStore
+	gate chan struct{}
+}
+
+func (s *gatedStore) Post(ctx context.Context, slug string) (*model.Post, error) {
+	<-s.gate
+	return s.countingStore.Post(ctx, slug)
+}
+
+// Requests that arrive while a document renders wait for that render
+// instead of rendering it again.
+func TestDocumentRendersOncePerBurst(t *testing.T) {
+	st := &gatedStore{countingStore: &countingStore{fakeStore: newFakeStore()}, gate: make(chan struct{})}
+	var gen atomic.Uint64
+	srv := NewServer(Config{Store: st, BaseURL: testBase, Tagger: testTagger,
+		Logger: slog.New(slog.DiscardHandler), Generation: func(...string) uint64 { return gen.Load() }})
+	h := srv.Handler()
+	const n = 20
+	var wg sync.WaitGroup
+	codes := make([]int, n)
+	for i := range n {
+		wg.Go(func() {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/posts/"+budgetSlug+"/comments.atom", nil))
+			codes[i] = w.Code
+		})
+	}
+	// Let the requests queue up behind the first render, then release it.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		srv.docs.mu.Lock()
+		waiting := len(srv.docs.flights)
+		srv.docs.mu.Unlock()
+		if waiting == 1 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond)
+	close(st.gate)
+	wg.Wait()
+	for i, c := range codes {
+		if c != http.StatusOK {
+			t.Fatalf("request %d: %d", i, c)
+		}
+	}
+	if got := st.reads.Load(); got != 1 {
+		t.Errorf("%d renders for %d requests at once, want 1", got, n)
+	}
+}
