@@ -60,31 +60,34 @@ type document struct {
 	gz      []byte // the gzip encoding of body, once asked for
 }
 
-// docHeaders are header values of a document that do not change.
+// docHeaders are the header values of a document that do not change, as
+// header value lists (shared by every response; never modified).
 type docHeaders struct {
-	gzipETag, lastModified, link string
-	contentLength, gzipLength    string
+	etag, gzipETag, lastModified, link []string
+	contentType, length, gzipLength    []string
 }
 
 func (d *document) headers() *docHeaders {
 	d.hdrOnce.Do(func() {
-		d.hdr.gzipETag = strings.TrimSuffix(d.etag(), `"`) + `-gzip"`
+		d.hdr.etag = []string{d.etag()}
+		d.hdr.gzipETag = []string{strings.TrimSuffix(d.etag(), `"`) + `-gzip"`}
 		if !d.modified.IsZero() {
-			d.hdr.lastModified = d.modified.UTC().Format(http.TimeFormat)
+			d.hdr.lastModified = []string{d.modified.UTC().Format(http.TimeFormat)}
 		}
 		if d.self != "" {
-			d.hdr.link = "<" + d.self + `>; rel="self"`
+			d.hdr.link = []string{"<" + d.self + `>; rel="self"`}
 		}
-		d.hdr.contentLength = strconv.Itoa(len(d.body))
+		d.hdr.contentType = []string{d.contentType}
+		d.hdr.length = []string{strconv.Itoa(len(d.body))}
 	})
 	return &d.hdr
 }
 
-// gzipped returns the gzip encoding of the body and its length.
-func (s *Server) gzipped(d *document) ([]byte, string) {
+// gzipped returns the gzip encoding of the body and its Content-Length.
+func (s *Server) gzipped(d *document) ([]byte, []string) {
 	d.gzOnce.Do(func() {
 		d.gz = s.gzips.get(d.etag(), d.body)
-		d.hdr.gzipLength = strconv.Itoa(len(d.gz))
+		d.hdr.gzipLength = []string{strconv.Itoa(len(d.gz))}
 	})
 	return d.gz, d.hdr.gzipLength
 }
@@ -108,8 +111,8 @@ func (d *document) etag() string {
 // sent gzip-encoded to clients that accept it; the two representations
 // have different entity tags, and the response varies by Accept-Encoding.
 func (s *Server) writeDocument(w http.ResponseWriter, r *http.Request, doc *document) {
-	etag, hdr := doc.etag(), doc.headers()
-	body, length := doc.body, hdr.contentLength
+	hdr := doc.headers()
+	body, length, etag := doc.body, hdr.length, hdr.etag
 	h := w.Header()
 	if len(body) >= minGzip {
 		h["Vary"] = varyEncoding
@@ -119,24 +122,24 @@ func (s *Server) writeDocument(w http.ResponseWriter, r *http.Request, doc *docu
 			h["Content-Encoding"] = gzipEncoding
 		}
 	}
-	h.Set("ETag", etag)
-	if hdr.lastModified != "" {
-		h.Set("Last-Modified", hdr.lastModified)
+	h["Etag"] = etag
+	if hdr.lastModified != nil {
+		h["Last-Modified"] = hdr.lastModified
 	}
 	if doc.immutable {
 		h["Cache-Control"] = cacheForever
 	} else {
 		h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(maxAge(doc.modified, s.now()).Seconds())))
 	}
-	if hdr.link != "" {
-		h.Set("Link", hdr.link)
+	if hdr.link != nil {
+		h["Link"] = hdr.link
 	}
-	if notModified(r, etag, doc.modified) {
+	if notModified(r, etag[0], doc.modified) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Type", doc.contentType)
-	h.Set("Content-Length", length)
+	h["Content-Type"] = hdr.contentType
+	h["Content-Length"] = length
 	h["X-Content-Type-Options"] = noSniff
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
