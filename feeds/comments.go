@@ -59,7 +59,7 @@ func ParseComments(name string, data []byte) (comments []model.Comment, err erro
 		return nil, err
 	}
 	pf := convert(name, fixed, feed)
-	entries := commentEntries(pf, feed, fixed)
+	entries := commentEntries(pf, feed)
 	feedBase := firstBase(pf.SiteURL, pf.FeedURL, name)
 	var threads *threadIndex // nil for JSON Feed, which has no threading
 	if feed != nil && feed.FeedType != "json" {
@@ -100,24 +100,15 @@ func ParseComments(name string, data []byte) (comments []model.Comment, err erro
 type commentEntry struct {
 	guid, link, title string
 	published         time.Time
-	summary           string       // Parse's plain-text summary, for when item is nil
-	item              *gofeed.Item // nil if the second gofeed pass failed
+	item              *gofeed.Item // gofeed's item
 	textContent       bool         // item.Content is plain text (Atom type="text", JSON content_text)
 }
 
-// commentEntries pairs the items Parse accepted, and those it skipped for
-// having neither title nor link, with gofeed's items. ParsedFeed.Skipped
-// gives the positions of the skipped items, so the pairing follows gofeed's
-// order and checks each GUID; should it not hold (a change in Parse), the
-// items are matched by GUID instead.
-func commentEntries(pf *ParsedFeed, feed *gofeed.Feed, fixed []byte) []commentEntry {
-	if feed == nil {
-		return entriesFromParse(pf, nil, nil)
-	}
-	var raw rawValues
-	if feed.FeedType == "rss" || feed.FeedType == "atom" {
-		raw = collectRawValues(fixed)
-	}
+// commentEntries pairs gofeed's items with what Parse's conversion of the
+// same feed made of them: the items it accepted in order, and those it
+// skipped for having neither title nor link (ParsedFeed.Skipped names
+// their positions).
+func commentEntries(pf *ParsedFeed, feed *gofeed.Feed) []commentEntry {
 	textContent := contentIsText(feed)
 	skipped := make(map[int]string, len(pf.Skipped))
 	for _, err := range pf.Skipped {
@@ -129,57 +120,23 @@ func commentEntries(pf *ParsedFeed, feed *gofeed.Feed, fixed []byte) []commentEn
 	entries := make([]commentEntry, 0, len(feed.Items))
 	k := 0
 	for i, gi := range feed.Items {
-		if gi == nil {
-			continue
-		}
-		if guid, ok := skipped[i]; ok {
+		switch guid, isSkipped := skipped[i]; {
+		case gi == nil:
+		case isSkipped:
 			entries = append(entries, commentEntry{
 				guid:        guid,
 				published:   firstTime(gi.PublishedParsed, gi.UpdatedParsed),
 				item:        gi,
 				textContent: textContent[i],
 			})
-			continue
+		case k < len(pf.Items):
+			it := &pf.Items[k]
+			k++
+			entries = append(entries, commentEntry{
+				guid: it.GUID, link: it.URL, title: it.Title, published: it.Published,
+				item: gi, textContent: textContent[i],
+			})
 		}
-		if k >= len(pf.Items) || pf.Items[k].GUID != strings.TrimSpace(raw.restore(gi.GUID)) {
-			return entriesFromParse(pf, feed, raw)
-		}
-		it := &pf.Items[k]
-		k++
-		entries = append(entries, commentEntry{
-			guid: it.GUID, link: it.URL, title: it.Title, published: it.Published,
-			summary: it.Summary, item: gi, textContent: textContent[i],
-		})
-	}
-	if k != len(pf.Items) {
-		return entriesFromParse(pf, feed, raw)
-	}
-	return entries
-}
-
-// entriesFromParse makes an entry of each item Parse accepted, finding its
-// gofeed item by GUID when feed is not nil.
-func entriesFromParse(pf *ParsedFeed, feed *gofeed.Feed, raw rawValues) []commentEntry {
-	byGUID := map[string][]int{}
-	var textContent []bool
-	if feed != nil {
-		textContent = contentIsText(feed)
-		for i, gi := range feed.Items {
-			if gi != nil {
-				if g := strings.TrimSpace(raw.restore(gi.GUID)); g != "" {
-					byGUID[g] = append(byGUID[g], i)
-				}
-			}
-		}
-	}
-	entries := make([]commentEntry, 0, len(pf.Items))
-	for _, it := range pf.Items {
-		e := commentEntry{guid: it.GUID, link: it.URL, title: it.Title, published: it.Published, summary: it.Summary}
-		if idx := byGUID[it.GUID]; it.GUID != "" && len(idx) > 0 {
-			e.item, e.textContent = feed.Items[idx[0]], textContent[idx[0]]
-			byGUID[it.GUID] = idx[1:]
-		}
-		entries = append(entries, e)
 	}
 	return entries
 }
@@ -362,9 +319,6 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 // from ("" for plain text), for its links.
 func entryBody(e commentEntry) ([]model.Block, string) {
 	gi := e.item
-	if gi == nil {
-		return textBlocks(e.summary), ""
-	}
 	if e.textContent {
 		if b := textBlocks(gi.Content); len(b) > 0 {
 			return b, ""

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -337,38 +336,6 @@ func FuzzParseComments(f *testing.F) {
 			}
 		}
 	})
-}
-
-// TestCommentEntriesFallback covers the pairing of Parse's items with
-// gofeed's when the positions do not line up, and when gofeed's items are
-// missing altogether.
-func TestCommentEntriesFallback(t *testing.T) {
-	data := readCommentsFixture(t, "blogger.atom")
-	pf, err := Parse("blogger.atom", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	feed, fixed, err := readFeed("blogger.atom", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	slices.Reverse(pf.Items)
-	entries := commentEntries(pf, feed, fixed)
-	if len(entries) != len(pf.Items) {
-		t.Fatalf("%d entries, want %d", len(entries), len(pf.Items))
-	}
-	for i, e := range entries {
-		if e.guid != pf.Items[i].GUID || e.item == nil || strings.TrimSpace(e.item.GUID) != e.guid {
-			t.Errorf("entry %d: guid %q paired with item %+v", i, e.guid, e.item)
-		}
-	}
-	entries = commentEntries(pf, nil, nil)
-	if len(entries) != len(pf.Items) || entries[0].item != nil || entries[0].summary == "" {
-		t.Errorf("without gofeed's items: %+v", entries)
-	}
-	if b, _ := entryBody(entries[0]); len(b) == 0 {
-		t.Errorf("without gofeed's items the body is empty")
-	}
 }
 
 // TestParseCommentsCorpus reads every file of feedparser's test suite and
