@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"time"
 
 	"github.com/newswire/newswire/feeds"
@@ -41,6 +43,10 @@ type apiPostSummary struct {
 
 type apiPostList struct {
 	Posts []apiPostSummary `json:"posts"`
+	// Next is the URL of the next page when paging (?limit=, ?after=);
+	// absent on the last page, and when every post is listed (the
+	// document without ?limit= is as it always was).
+	Next *string `json:"next,omitempty"`
 }
 
 type apiBlock struct {
@@ -103,11 +109,48 @@ func (s *Server) apiPosts(r *http.Request) (*document, error) {
 	if err != nil {
 		return nil, err
 	}
-	list := apiPostList{Posts: make([]apiPostSummary, 0, len(posts))}
-	for i := range posts {
-		list.Posts = append(list.Posts, s.apiPostSummary(&posts[i]))
+	modified := postsUpdated(posts)
+	page, next, err := postsPage(posts, r.URL.Query())
+	if err != nil {
+		return nil, err
 	}
-	return jsonDocument(list, postsUpdated(posts))
+	list := apiPostList{Posts: make([]apiPostSummary, 0, len(page))}
+	for i := range page {
+		list.Posts = append(list.Posts, s.apiPostSummary(&page[i]))
+	}
+	if next != "" {
+		// A page with a next one is full: its length is the limit.
+		u := s.abs("/api/posts") + afterQuery(next, keptLimit(r.URL.Query(), len(page)))
+		list.Next = &u
+	}
+	return jsonDocument(list, modified)
+}
+
+// postsPage picks the page of posts (newest first) a query asks for:
+// every post without ?limit= or ?after=, else up to limit posts after the
+// post whose slug is the cursor. It returns the next page's cursor, "" on
+// the last page.
+func postsPage(posts []model.Post, q url.Values) ([]model.Post, string, error) {
+	if !q.Has("limit") && !q.Has("after") {
+		return posts, "", nil
+	}
+	limit, err := apiLimit(q)
+	if err != nil {
+		return nil, "", err
+	}
+	start := 0
+	if after := q.Get("after"); after != "" {
+		i := slices.IndexFunc(posts, func(p model.Post) bool { return p.Slug == after })
+		if i < 0 {
+			return nil, "", invalid("after=%q names no post", after)
+		}
+		start = i + 1
+	}
+	page := posts[start:min(start+limit, len(posts))]
+	if start+limit >= len(posts) || len(page) == 0 {
+		return page, "", nil
+	}
+	return page, page[len(page)-1].Slug, nil
 }
 
 // apiPost serves /api/posts/{post}: a post with its comments.
