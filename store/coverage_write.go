@@ -15,11 +15,27 @@ import (
 func (db *DB) ApplyCoverage(ctx context.Context, b *model.CoverageBatch) (model.IngestCounts, error) {
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		return applyCoverage(ctx, tx, db.now().UTC(), b)
-	}, model.ScopeStories, model.ScopeSources) // comment feeds found become sources
+	}, coverageScopes(b)...)
 	if err != nil {
 		return model.IngestCounts{}, fmt.Errorf("store coverage: %w", err)
 	}
 	return b.Counts(), nil
+}
+
+// coverageScopes is what storing b changes: the stories when an item is
+// new or updated, the sources when an item names a comment feed. A feed
+// fetched again with nothing new changes nothing readers see.
+func coverageScopes(b *model.CoverageBatch) []string {
+	var scopes []string
+	if c := b.Counts(); c.New+c.Updated > 0 {
+		scopes = append(scopes, model.ScopeStories)
+	}
+	for i := range b.Items {
+		if b.Items[i].Item.CommentFeed != "" {
+			return append(scopes, model.ScopeSources)
+		}
+	}
+	return scopes
 }
 
 // applyCoverage writes items, stories, memberships and merges, then

@@ -37,7 +37,10 @@ func (db *DB) IngestPost(ctx context.Context, p *model.Post, cov *model.Coverage
 	if err != nil {
 		return model.IngestResult{}, fmt.Errorf("ingest post %q: %w", p.Title, err)
 	}
-	db.gen.touch(model.ScopePost(p.Slug), model.ScopePosts, model.ScopeStories)
+	if res.Posts.New+res.Posts.Updated+res.Related.New+res.Related.Updated > 0 {
+		// A rescan of an unchanged dump changes nothing readers see.
+		db.gen.touch(model.ScopePost(p.Slug), model.ScopePosts, model.ScopeStories)
+	}
 	return res, nil
 }
 

@@ -151,12 +151,14 @@ func (db *DB) applyMigration(ctx context.Context, name string) error {
 }
 
 // write runs fn in a transaction and, once it is committed, counts a
-// change touching scopes (see Generation).
+// change touching scopes (see Generation); none, no change.
 func (db *DB) write(ctx context.Context, fn func(*sql.Tx) error, scopes ...string) error {
 	if err := db.inTx(ctx, fn); err != nil {
 		return err
 	}
-	db.gen.touch(scopes...)
+	if len(scopes) > 0 {
+		db.gen.touch(scopes...)
+	}
 	return nil
 }
 

@@ -377,3 +377,30 @@ func TestGenerationScopes(t *testing.T) {
 	db.gen.touch() // what WatchChanges does for another process's change
 	changed(mine, other, model.ScopePosts, model.ScopeStories, model.ScopeSources, "")
 }
+
+// Storing again what is already stored is no change: a rescan of the same
+// dump, or a feed fetched again with nothing new, leaves every generation
+// as it was.
+func TestGenerationIgnoresRepeats(t *testing.T) {
+	ctx := context.Background()
+	db, _, _ := openTest(t)
+	if _, err := db.IngestPost(ctx, samplePost(), nil); err != nil {
+		t.Fatal(err)
+	}
+	item := model.CoverageItem{Item: model.Item{ID: "i1", Title: "Oil falls", Outlet: "Wire"},
+		Story: model.StoryAssignment{StoryID: testTagger.Story("i1"), Key: "oil", NewStory: true, Reason: model.ReasonFirst}}
+	if _, err := db.ApplyCoverage(ctx, &model.CoverageBatch{Items: []model.CoverageItem{item}}); err != nil {
+		t.Fatal(err)
+	}
+	g := db.Generation()
+	if _, err := db.IngestPost(ctx, samplePost(), nil); err != nil {
+		t.Fatal(err)
+	}
+	item.State = model.ItemUnchanged
+	if _, err := db.ApplyCoverage(ctx, &model.CoverageBatch{Items: []model.CoverageItem{item}}); err != nil {
+		t.Fatal(err)
+	}
+	if db.Generation() != g {
+		t.Errorf("repeats moved the generation from %d to %d", g, db.Generation())
+	}
+}

@@ -110,7 +110,7 @@ func (s *Server) apiPosts(r *http.Request) (*document, error) {
 		return nil, err
 	}
 	modified := postsUpdated(posts)
-	page, next, err := postsPage(posts, r.URL.Query())
+	page, next, limit, err := postsPage(posts, r.URL.Query())
 	if err != nil {
 		return nil, err
 	}
@@ -119,8 +119,7 @@ func (s *Server) apiPosts(r *http.Request) (*document, error) {
 		list.Posts = append(list.Posts, s.apiPostSummary(&page[i]))
 	}
 	if next != "" {
-		// A page with a next one is full: its length is the limit.
-		u := s.abs("/api/posts") + afterQuery(next, keptLimit(r.URL.Query(), len(page)))
+		u := s.abs("/api/posts") + afterQuery(next, keptLimit(r.URL.Query(), limit))
 		list.Next = &u
 	}
 	return jsonDocument(list, modified)
@@ -128,29 +127,30 @@ func (s *Server) apiPosts(r *http.Request) (*document, error) {
 
 // postsPage picks the page of posts (newest first) a query asks for:
 // every post without ?limit= or ?after=, else up to limit posts after the
-// post whose slug is the cursor. It returns the next page's cursor, "" on
-// the last page.
-func postsPage(posts []model.Post, q url.Values) ([]model.Post, string, error) {
+// post whose slug is the cursor. It returns the next page's cursor ("" on
+// the last page) and the limit applied.
+func postsPage(posts []model.Post, q url.Values) ([]model.Post, string, int, error) {
 	if !q.Has("limit") && !q.Has("after") {
-		return posts, "", nil
+		return posts, "", len(posts), nil
 	}
 	limit, err := apiLimit(q)
 	if err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
 	start := 0
 	if after := q.Get("after"); after != "" {
 		i := slices.IndexFunc(posts, func(p model.Post) bool { return p.Slug == after })
 		if i < 0 {
-			return nil, "", invalid("after=%q names no post", after)
+			return nil, "", 0, invalid("after=%q names no post", after)
 		}
 		start = i + 1
 	}
-	page := posts[start:min(start+limit, len(posts))]
-	if start+limit >= len(posts) || len(page) == 0 {
-		return page, "", nil
+	end := min(start+limit, len(posts))
+	page := posts[start:end]
+	if end == len(posts) {
+		return page, "", limit, nil
 	}
-	return page, page[len(page)-1].Slug, nil
+	return page, page[len(page)-1].Slug, limit, nil
 }
 
 // apiPost serves /api/posts/{post}: a post with its comments.
