@@ -54,17 +54,15 @@ func (g *generations) of(scopes []string) uint64 {
 func (db *DB) Generation(scopes ...string) uint64 { return db.gen.of(scopes) }
 
 // WatchChanges checks every interval, until ctx is done, whether another
-// process changed the database (PRAGMA data_version on a connection of its
-// own), and counts such a change as touching everything.
+// process changed the database, and counts such a change as touching
+// everything. It asks PRAGMA data_version on the write connection: that
+// number moves only for commits made by other connections, so this DB's
+// own writes (already counted, per scope, by write) are not counted again
+// as changes to everything.
 func (db *DB) WatchChanges(ctx context.Context, interval time.Duration) error {
-	conn, err := db.read.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
 	version := func() (int64, error) {
 		var v int64
-		err := conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v)
+		err := db.sql.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v)
 		return v, err
 	}
 	last, err := version()
@@ -87,8 +85,6 @@ func (db *DB) WatchChanges(ctx context.Context, interval time.Duration) error {
 			return err
 		}
 		if v != last {
-			// Our own commits change it too (from another connection):
-			// the cost of counting them again is one render each.
 			last = v
 			db.gen.touch()
 		}

@@ -304,6 +304,18 @@ func TestGeneration(t *testing.T) {
 	watch, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- db.WatchChanges(watch, 10*time.Millisecond) }()
+	// This DB's own writes touch only their scopes, watcher or not.
+	unrelated := model.ScopePost("unrelated")
+	g1u := db.Generation(unrelated)
+	for i := range 3 {
+		if _, err := db.AddSources(ctx, []model.Source{{URL: fmt.Sprintf("https://own.example/feed/%d", i)}}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(30 * time.Millisecond) // three watcher ticks
+	}
+	if g := db.Generation(unrelated); g != g1u {
+		t.Fatalf("own writes counted as changes to everything: %d → %d", g1u, g)
+	}
 	g2 := db.Generation()
 	other, err := Open(ctx, path, Options{Tagger: testTagger})
 	if err != nil {
