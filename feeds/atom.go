@@ -125,17 +125,17 @@ func buildAtomEntry(d *doc, e *entry) *atomEntry {
 	}
 	ae.Links = appendAtomLink(ae.Links, "alternate", "text/html", e.URL)
 	if r := e.Replies; r != nil {
-		count := max(r.Count, 0)
+		count := statedCount(r.Count)
 		switch {
 		case r.AtomHref != "":
 			ae.Links = append(ae.Links, atomLink{
 				AtomLink: gfeeds.AtomLink{Rel: "replies", Type: "application/atom+xml", Href: r.AtomHref},
-				ThrCount: &count,
+				ThrCount: count,
 			})
 		case r.HTMLHref != "":
 			ae.Links = append(ae.Links, atomLink{
 				AtomLink: gfeeds.AtomLink{Rel: "replies", Type: "text/html", Href: r.HTMLHref},
-				ThrCount: &count,
+				ThrCount: count,
 			})
 		}
 	}

@@ -70,6 +70,9 @@ type InReplyTo struct {
 // Replies describes the replies to an entry: RFC 4685 link rel="replies"
 // with thr:count in Atom; slash:comments, wfw:commentRss and comments in RSS.
 type Replies struct {
+	// Count is how many replies there are; a negative count is not
+	// stated (a document that must not change as replies come, such as
+	// an RFC 5005 archive page, links to the replies without counting).
 	Count    int
 	AtomHref string // Atom feed of the replies
 	RSSHref  string // RSS feed of the replies (wfw:commentRss)
@@ -130,4 +133,13 @@ type Feed struct {
 	// Archive marks an archive document of an RFC 5005 archived feed
 	// (fh:archive in Atom and RSS): its entries never change.
 	Archive bool
+}
+
+// statedCount is a replies count as rendered: nil (not stated) when
+// negative.
+func statedCount(n int) *int {
+	if n < 0 {
+		return nil
+	}
+	return &n
 }

@@ -134,8 +134,7 @@ func buildJSONItem(e *entry) *jsonItem {
 		ext.InReplyTo, ext.InReplyToURL = irt.Ref, irt.Href
 	}
 	if r := e.Replies; r != nil {
-		count := max(r.Count, 0)
-		ext.RepliesCount = &count
+		ext.RepliesCount = statedCount(r.Count)
 		ext.RepliesFeedURL = firstNonEmpty(r.JSONHref, r.AtomHref, r.RSSHref)
 		ext.RepliesURL = r.HTMLHref
 	}

@@ -144,8 +144,7 @@ func buildRSSItem(e *entry) *rssItem {
 		it.Author = rssPerson(e.Author)
 	}
 	if r := e.Replies; r != nil {
-		count := max(r.Count, 0)
-		it.SlashComments = &count
+		it.SlashComments = statedCount(r.Count)
 		it.CommentRSS = r.RSSHref
 		it.Comments = r.HTMLHref
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/model"
@@ -14,55 +15,78 @@ import (
 // when Config.PageSize is not set.
 const DefaultPageSize = 50
 
-// Comment feeds are RFC 5005 archived feeds. Comments arrive in number
-// order and are never removed, so they are cut into blocks of PageSize by
-// number: block k holds comments (k-1)·size+1 … k·size of the feed. The
-// last block, full or not, is the subscription document; every block
-// before it is an archive document (?archive=k), full, and so never
-// changes. Walking from the subscription document down the prev-archive
-// (or next) links gives every comment exactly once.
+// Every feed whose entries arrive in a lasting order is an RFC 5005
+// archived feed: comment and thread feeds (comments by number), the posts
+// and topic feeds (posts by arrival) and story feeds (reports by when
+// they joined). The entries, oldest first, are cut into blocks of
+// PageSize: block k holds entries (k-1)·size+1 … k·size. The subscription
+// document holds the last block and, while that one is not full, the
+// block before it too, so it always shows the newest PageSize entries (all
+// of them when there are fewer) and at most 2·PageSize−1. Every block
+// before those is an archive document (?archive=k): full, so its entries
+// never change, and rendered without anything that changes later (such as
+// reply counts). Walking from the subscription document down the
+// prev-archive (or next) links gives every entry exactly once.
 
-// archivedCommentFeed serves one document of the archived feed of
-// comments (a post's, or a thread's) at path.
-func (s *Server) archivedCommentFeed(r *http.Request, f feeds.Format, p *model.Post, comments []model.Comment,
-	path, title, htmlURL string) (*document, error) {
-	comments = slices.Clone(comments)
-	slices.SortFunc(comments, func(a, b model.Comment) int { return cmp.Compare(a.Number, b.Number) })
-	size := s.pageSize
-	blocks := max(1, (len(comments)+size-1)/size)
-	k, archive := blocks, false
-	if q := r.URL.Query().Get("archive"); q != "" {
-		n, err := strconv.Atoi(q)
-		if err != nil || n < 1 || n >= blocks || strconv.Itoa(n) != q {
-			return nil, notFound("no archive page %q of this feed (there are %d)", q, blocks-1)
-		}
-		k, archive = n, true
+// archiveLayout is the RFC 5005 layout of a feed of n entries.
+type archiveLayout struct {
+	n, size int
+	current int // the first block the subscription document holds
+	blocks  int
+}
+
+func newArchiveLayout(n, size int) archiveLayout {
+	blocks := max(1, (n+size-1)/size)
+	current := blocks
+	if blocks > 1 && n%size != 0 {
+		current--
 	}
-	page := comments[min((k-1)*size, len(comments)):min(k*size, len(comments))]
-	feed := s.commentFeed(p, page, path, title, htmlURL)
+	return archiveLayout{n: n, size: size, current: current, blocks: blocks}
+}
+
+// page is the block a request asks for (?archive=k), and whether it is an
+// archive document; the subscription document is block current. A block
+// the subscription document still holds is answered with a redirect
+// there: archive pages link to the next one before it is full, so that
+// their links never change.
+func (l archiveLayout) page(r *http.Request, subscription string) (int, bool, error) {
+	q := r.URL.Query().Get("archive")
+	if q == "" {
+		return l.current, false, nil
+	}
+	k, err := strconv.Atoi(q)
+	if err != nil || k < 1 || k > l.blocks || strconv.Itoa(k) != q {
+		return 0, false, notFound("no archive page %q of this feed (there are %d)", q, l.current-1)
+	}
+	if k >= l.current {
+		return 0, false, &notYetArchived{current: subscription}
+	}
+	return k, true, nil
+}
+
+// span is the range of entries (oldest first) document k holds.
+func (l archiveLayout) span(k int) (lo, hi int) {
+	lo = min((k-1)*l.size, l.n)
+	if k == l.current {
+		return lo, l.n
+	}
+	return lo, min(k*l.size, l.n)
+}
+
+// archivedFeed serves one document of the archived feed at path whose n
+// entries are in a lasting order, oldest first: build makes the feed of
+// the entries lo … hi-1, told whether it is an archive document.
+func (s *Server) archivedFeed(r *http.Request, f feeds.Format, path string, n int,
+	build func(lo, hi int, archive bool) *feeds.Feed) (*document, error) {
+	l := newArchiveLayout(n, s.pageSize)
+	k, archive, err := l.page(r, s.feedURL(path, f))
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := l.span(k)
+	feed := build(lo, hi, archive)
 	feed.Archive = archive
-	url := func(block int) string {
-		if block == blocks {
-			return s.feedURL(path, f)
-		}
-		return s.feedURL(path, f) + "?archive=" + strconv.Itoa(block)
-	}
-	link := func(rel string, block int) {
-		feed.Links = append(feed.Links, feeds.Link{Rel: rel, Type: bareType(f), Href: url(block)})
-	}
-	if k > 1 {
-		link("prev-archive", k-1) // RFC 5005 archived feeds
-		link("next", k-1)         // RFC 5005 paged feeds, and JSON Feed's next_url
-	}
-	if archive {
-		link("current", blocks)
-		link("previous", k+1)
-		if k+1 < blocks {
-			link("next-archive", k+1)
-		}
-	}
-	link("first", blocks)
-	link("last", 1)
+	s.archiveLinks(feed, f, path, l, k)
 	query := ""
 	if archive {
 		query = "?archive=" + strconv.Itoa(k)
@@ -73,4 +97,95 @@ func (s *Server) archivedCommentFeed(r *http.Request, f feeds.Format, p *model.P
 	}
 	doc.immutable = archive
 	return doc, nil
+}
+
+// archiveLinks adds the RFC 5005 links of document k: archived feeds'
+// prev-archive, next-archive and current, paged feeds' next, previous,
+// first (the subscription document) and last (the oldest page); JSON
+// Feed renders next as next_url. An archive page's links depend on k
+// alone, so they never change: the next newer page is ?archive=k+1 even
+// while its entries are still in the subscription document.
+func (s *Server) archiveLinks(feed *feeds.Feed, f feeds.Format, path string, l archiveLayout, k int) {
+	subscription := s.feedURL(path, f)
+	link := func(rel, href string) {
+		feed.Links = append(feed.Links, feeds.Link{Rel: rel, Type: bareType(f), Href: href})
+	}
+	archive := func(block int) string { return subscription + "?archive=" + strconv.Itoa(block) }
+	if k > 1 {
+		link("prev-archive", archive(k-1))
+		link("next", archive(k-1))
+	}
+	if k < l.current {
+		link("current", subscription)
+		link("next-archive", archive(k+1))
+		link("previous", archive(k+1))
+	}
+	link("first", subscription)
+	if l.current > 1 {
+		link("last", archive(1))
+	} else {
+		link("last", subscription)
+	}
+}
+
+// archivedCommentFeed serves one document of the archived feed of
+// comments (a post's, or a thread's) at path, comments by number.
+func (s *Server) archivedCommentFeed(r *http.Request, f feeds.Format, p *model.Post, comments []model.Comment,
+	path, title, htmlURL string) (*document, error) {
+	comments = slices.Clone(comments)
+	slices.SortFunc(comments, func(a, b model.Comment) int { return cmp.Compare(a.Number, b.Number) })
+	return s.archivedFeed(r, f, path, len(comments), func(lo, hi int, archive bool) *feeds.Feed {
+		page := comments[lo:hi]
+		feed := s.commentFeed(p, page, path, title, htmlURL)
+		if archive {
+			s.freezeCommentReplies(p, page, feed)
+		}
+		return feed
+	})
+}
+
+// freezeCommentReplies gives every comment entry of an archive document
+// the link to its thread feed without a count, whether or not it has
+// replies yet: a later reply must not change the page.
+func (s *Server) freezeCommentReplies(p *model.Post, page []model.Comment, feed *feeds.Feed) {
+	numbers := make(map[string]int, len(page))
+	for _, c := range page {
+		numbers[s.commentID(p, c.Number)] = c.Number
+	}
+	for i := range feed.Entries {
+		n, ok := numbers[feed.Entries[i].ID]
+		if !ok {
+			continue
+		}
+		thread := threadPath(p.Slug, n)
+		feed.Entries[i].Replies = &feeds.Replies{
+			Count:    -1,
+			AtomHref: s.feedURL(thread, feeds.Atom),
+			RSSHref:  s.feedURL(thread, feeds.RSS),
+			JSONHref: s.feedURL(thread, feeds.JSON),
+			HTMLHref: s.commentURL(p.Slug, n),
+		}
+	}
+}
+
+// postsByArrival orders posts as they arrived (first seen, then ID): the
+// lasting order of the post-list feeds' archives.
+func postsByArrival(posts []model.Post) []model.Post {
+	posts = slices.Clone(posts)
+	slices.SortStableFunc(posts, func(a, b model.Post) int {
+		return cmp.Or(a.FirstSeen.Compare(b.FirstSeen), strings.Compare(a.ID, b.ID))
+	})
+	return posts
+}
+
+// freezePostReplies drops the comment counts from the entries of an
+// archive document of a post list; the links to the comments stay.
+func freezePostReplies(feed *feeds.Feed) {
+	for i := range feed.Entries {
+		if r := feed.Entries[i].Replies; r != nil {
+			frozen := *r
+			frozen.Count = -1
+			feed.Entries[i].Replies = &frozen
+		}
+	}
 }

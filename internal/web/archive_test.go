@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -91,22 +92,18 @@ func walk(t *testing.T, server, url string) ([]string, []*http.Response) {
 }
 
 // A reader walking an archived comment feed sees every comment exactly
-// once; full archive pages never change, and are cacheable for a year.
+// once; full archive pages never change (not even when an archived
+// comment gets a reply), and are cacheable for a year; the subscription
+// document always shows the newest page size of comments.
 func TestArchivedCommentFeed(t *testing.T) {
 	st := busyStore(120)
 	ts := newTestServer(t, st)
 	url := ts.URL + "/posts/" + busySlug + "/comments.atom"
 	ids, pages := walk(t, ts.URL, url)
-	if len(pages) != 3 || len(ids) != 120 {
-		t.Fatalf("%d pages, %d entries; want 3 pages (20, 50, 50) and 120", len(pages), len(ids))
+	if len(pages) != 2 || len(ids) != 120 {
+		t.Fatalf("%d pages, %d entries; want 2 pages (70, 50) and 120", len(pages), len(ids))
 	}
-	seen := map[string]bool{}
-	for _, id := range ids {
-		if seen[id] {
-			t.Fatalf("entry %s seen twice", id)
-		}
-		seen[id] = true
-	}
+	noRepeats(t, ids)
 	if cc := pages[0].Header.Get("Cache-Control"); strings.Contains(cc, "immutable") {
 		t.Errorf("subscription document: Cache-Control %q", cc)
 	}
@@ -115,27 +112,56 @@ func TestArchivedCommentFeed(t *testing.T) {
 			t.Errorf("archive page: Cache-Control %q", cc)
 		}
 	}
-	archive2 := pages[1].Header.Get("ETag")
-	// The thread feed of comment 1 (itself and the 59 odd comments) pages too.
+	archive1 := pages[1].Header.Get("ETag")
+	// The thread feed of comment 1 (itself and the 59 odd comments): the
+	// subscription document holds them all (60 < 2·50).
 	threadIDs, threadPages := walk(t, ts.URL, ts.URL+"/posts/"+busySlug+"/threads/1.atom")
-	if len(threadIDs) != 60 || len(threadPages) != 2 {
-		t.Errorf("thread: %d entries on %d pages, want 60 on 2", len(threadIDs), len(threadPages))
+	if len(threadIDs) != 60 || len(threadPages) != 1 {
+		t.Errorf("thread: %d entries on %d pages, want 60 on 1", len(threadIDs), len(threadPages))
 	}
 
-	// A new comment changes the subscription document only.
+	// New comments, one a reply to archived comment 2, change the
+	// subscription document only.
 	p := &st.posts[len(st.posts)-1]
-	p.Comments = append(p.Comments, comment(p.ID, 121, 0, "Late", nil, t0.Add(121*time.Minute), para("One more.")))
+	for n := 121; n <= 149; n++ {
+		parent := 0
+		if n == 121 {
+			parent = 2
+		}
+		p.Comments = append(p.Comments, comment(p.ID, n, parent, "Late", nil, t0.Add(time.Duration(n)*time.Minute), para("One more.")))
+	}
 	ids2, pages2 := walk(t, ts.URL, url)
-	if len(ids2) != 121 || pages2[1].Header.Get("ETag") != archive2 || pages2[0].Header.Get("ETag") == pages[0].Header.Get("ETag") {
-		t.Errorf("after a new comment: %d entries, archive ETag %s (was %s)", len(ids2), pages2[1].Header.Get("ETag"), archive2)
+	if len(ids2) != 149 || len(pages2) != 2 || pages2[1].Header.Get("ETag") != archive1 ||
+		pages2[0].Header.Get("ETag") == pages[0].Header.Get("ETag") {
+		t.Errorf("after new comments: %d entries on %d pages, archive ETag %s (was %s)",
+			len(ids2), len(pages2), pages2[1].Header.Get("ETag"), archive1)
 	}
-	if resp, _ := get(t, url+"?archive=2"); resp.Header.Get("ETag") != archive2 {
-		t.Error("archive page 2 changed")
+	// The 150th fills block 3: block 2 becomes an archive page, the
+	// subscription document holds the newest 50, and page 1 is unchanged.
+	p.Comments = append(p.Comments, comment(p.ID, 150, 0, "Late", nil, t0.Add(150*time.Minute), para("Full.")))
+	ids3, pages3 := walk(t, ts.URL, url)
+	if len(ids3) != 150 || len(pages3) != 3 || pages3[2].Header.Get("ETag") != archive1 {
+		t.Errorf("at 150: %d entries on %d pages", len(ids3), len(pages3))
 	}
-	for _, bad := range []string{"0", "3", "01", "x", "-1"} {
+	noRepeats(t, ids3)
+	if resp, _ := get(t, url+"?archive=1"); resp.Header.Get("ETag") != archive1 {
+		t.Error("archive page 1 changed")
+	}
+	for _, bad := range []string{"0", "4", "01", "x", "-1"} {
 		if resp, _ := get(t, url+"?archive="+bad); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("?archive=%s: %d, want 404", bad, resp.StatusCode)
 		}
+	}
+	// Page 2 links to page 3 before page 3 exists; until then, page 3 is
+	// a temporary redirect to the subscription document.
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(url + "?archive=3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != testBase+"/posts/"+busySlug+"/comments.atom" {
+		t.Errorf("?archive=3: %d to %q, want 302 to the subscription document", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	// JSON Feed pages by next_url.
 	_, body := get(t, ts.URL+"/posts/"+busySlug+"/comments.json")
@@ -143,8 +169,94 @@ func TestArchivedCommentFeed(t *testing.T) {
 		NextURL string `json:"next_url"`
 		Items   []any  `json:"items"`
 	}
-	if err := json.Unmarshal([]byte(body), &jf); err != nil || len(jf.Items) != 21 || !strings.HasSuffix(jf.NextURL, "/comments.json?archive=2") {
+	if err := json.Unmarshal([]byte(body), &jf); err != nil || len(jf.Items) != 50 || !strings.HasSuffix(jf.NextURL, "/comments.json?archive=2") {
 		t.Errorf("JSON subscription document: %d items, next_url %q, %v", len(jf.Items), jf.NextURL, err)
+	}
+}
+
+func noRepeats(t *testing.T, ids []string) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			t.Fatalf("entry %s seen twice", id)
+		}
+		seen[id] = true
+	}
+}
+
+// The posts and topic feeds are archived by arrival: a post that arrives
+// later with an older date lands in the subscription document, a new
+// comment on an archived post leaves its page alone, and the walk gives
+// every post once. Links name first and last.
+func TestArchivedPostFeeds(t *testing.T) {
+	st := newFakeStore()
+	topic := model.Topic{Slug: "busy", Name: "Busy"}
+	addPost := func(i int, published, seen time.Time) {
+		slug := fmt.Sprintf("post-%03d", i)
+		st.posts = append(st.posts, model.Post{ID: testTagger.Post(slug), Slug: slug, Title: fmt.Sprintf("Post %d", i),
+			Published: published, DateFromDump: true, FirstSeen: seen, Updated: seen,
+			Body: []model.Block{para("Body.")}, Topics: []model.Topic{topic}})
+	}
+	for i := 1; i <= 110; i++ {
+		addPost(i, t0.Add(time.Duration(i)*time.Hour), t0.Add(time.Duration(i)*time.Hour))
+	}
+	ts := newTestServer(t, st)
+	for path, n := range map[string]int{"/posts.atom": len(st.posts), "/topics/busy.atom": 110} {
+		ids, pages := walk(t, ts.URL, ts.URL+path)
+		if len(ids) != n || len(pages) != 2 {
+			t.Fatalf("%s: %d entries on %d pages, want %d on 2", path, len(ids), len(pages), n)
+		}
+		noRepeats(t, ids)
+		archive := pages[1].Header.Get("ETag")
+		// An old-dated post arriving now, and a comment on post 1.
+		addPost(111, t0, t0.Add(200*time.Hour))
+		first := &st.posts[0]
+		first.Comments = append(first.Comments, comment(first.ID, len(first.Comments)+100, 0, "Reader", nil, t0.Add(201*time.Hour), para("Hi.")))
+		ids2, pages2 := walk(t, ts.URL, ts.URL+path)
+		if len(ids2) != n+1 || pages2[1].Header.Get("ETag") != archive {
+			t.Errorf("%s: after a late post and a comment: %d entries, archive ETag %s (was %s)",
+				path, len(ids2), pages2[1].Header.Get("ETag"), archive)
+		}
+		if !slices.Contains(ids2[:len(ids2)-50], testTagger.Post("post-111")) {
+			t.Errorf("%s: the late post is not in the subscription document", path)
+		}
+		_, body := get(t, ts.URL+path)
+		var page atomPage
+		if err := xml.Unmarshal([]byte(body), &page); err != nil {
+			t.Fatal(err)
+		}
+		if page.link("first") != testBase+path || page.link("last") != testBase+path+"?archive=1" {
+			t.Errorf("%s: first %q, last %q", path, page.link("first"), page.link("last"))
+		}
+		st.posts = st.posts[:len(st.posts)-1]
+	}
+}
+
+// A story's feed is archived by when reports joined it: its archive
+// pages do not state the outlet count, which grows.
+func TestArchivedStoryFeed(t *testing.T) {
+	st := newFakeStore()
+	story := &st.stories[0]
+	base := len(story.Members)
+	for i := range 120 {
+		story.Members = append(story.Members, model.StoryMember{Added: t0.Add(time.Duration(i+1) * time.Minute),
+			Item: model.Item{ID: fmt.Sprintf("tag:example,2026:item/%03d", i), Title: fmt.Sprintf("Report %d", i),
+				Outlet: fmt.Sprintf("Outlet %d", i), URL: fmt.Sprintf("https://outlet%d.example/r", i)}})
+	}
+	ts := newTestServer(t, st)
+	ids, pages := walk(t, ts.URL, ts.URL+"/stories/"+story.Key+".atom")
+	if len(ids) != base+120 || len(pages) != 2 {
+		t.Fatalf("%d entries on %d pages, want %d on 2", len(ids), len(pages), base+120)
+	}
+	noRepeats(t, ids)
+	archive := pages[1].Header.Get("ETag")
+	story.Members = append(story.Members, model.StoryMember{Added: t0.Add(time.Hour * 5),
+		Item: model.Item{ID: "tag:example,2026:item/late", Title: "Late report", Outlet: "Late Outlet", URL: "https://late.example/r"}})
+	story.Outlets = append(story.Outlets, "Late Outlet")
+	_, pages2 := walk(t, ts.URL, ts.URL+"/stories/"+story.Key+".atom")
+	if pages2[1].Header.Get("ETag") != archive {
+		t.Error("a new outlet changed an archive page of the story feed")
 	}
 }
 
@@ -153,7 +265,7 @@ func TestValidateArchivePages(t *testing.T) {
 	ts := newTestServer(t, busyStore(120))
 	dir := t.TempDir()
 	for _, f := range feeds.Formats {
-		for query, entries := range map[string]int{"": 20, "?archive=1": 50} {
+		for query, entries := range map[string]int{"": 70, "?archive=1": 50} {
 			_, body := get(t, ts.URL+"/posts/"+busySlug+"/comments."+string(f)+query)
 			file := filepath.Join(dir, "comments"+strings.TrimPrefix(query, "?archive=")+"."+string(f))
 			if err := os.WriteFile(file, []byte(body), 0o644); err != nil {

@@ -48,7 +48,7 @@ func TestDocumentCache(t *testing.T) {
 	if n := st.reads.Load(); n != 1 {
 		t.Fatalf("the post was read %d times for 7 requests, want once", n)
 	}
-	if _, _ = get(t, url+"?archive=1"); st.reads.Load() != 2 {
+	if _, _ = fetch(t, http.MethodGet, url+"?archive=9", nil); st.reads.Load() != 2 {
 		t.Error("another query did not render")
 	}
 	// A change: a new comment, and the generation moves on.

@@ -58,11 +58,20 @@ func movedTo(err error) *model.Moved {
 	return nil
 }
 
+// notYetArchived is the answer for an archive page a feed will have but
+// does not have yet (its entries are still in the subscription document):
+// a temporary redirect there.
+type notYetArchived struct{ current string }
+
+func (e *notYetArchived) Error() string { return "not archived yet: see " + e.current }
+
 // statusOf maps an error to its HTTP status.
 func statusOf(err error) int {
 	switch {
 	case movedTo(err) != nil:
 		return http.StatusMovedPermanently
+	case errors.As(err, new(*notYetArchived)):
+		return http.StatusFound
 	case errors.Is(err, model.ErrNotFound):
 		return http.StatusNotFound
 	case errors.Is(err, model.ErrInvalid):
@@ -81,6 +90,11 @@ func statusOf(err error) int {
 // short plain-text message; server errors are logged and the client gets
 // a generic one.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var later *notYetArchived
+	if errors.As(err, &later) {
+		http.Redirect(w, r, later.current, http.StatusFound)
+		return
+	}
 	if moved := movedTo(err); moved != nil {
 		s.log.LogAttrs(r.Context(), slog.LevelDebug, "moved",
 			slog.String("path", r.URL.Path), slog.String("to", moved.To))

@@ -20,26 +20,33 @@ func (s *Server) topFeed(r *http.Request) (*document, error) {
 	name, ext, _ := splitFile(r.PathValue("file"))
 	switch name {
 	case "posts":
-		return s.postsFeed(r.Context(), ext)
+		return s.postsFeed(r, ext)
 	case "stories":
 		return s.storiesFeed(r, ext)
 	}
 	return nil, notFound("no such page")
 }
 
-// postsFeed serves /posts.{ext}: every post, newest first.
-func (s *Server) postsFeed(ctx context.Context, ext string) (*document, error) {
+// postsFeed serves /posts.{ext}: every post, an archived feed (posts by
+// arrival) whose subscription document shows the newest.
+func (s *Server) postsFeed(r *http.Request, ext string) (*document, error) {
 	f, err := feedFormat(ext)
 	if err != nil {
 		return nil, err
 	}
-	posts, err := s.store.ListPosts(ctx)
+	posts, err := s.store.ListPosts(r.Context())
 	if err != nil {
 		return nil, err
 	}
-	feed := s.postListFeed(postsPath, s.title, s.abs("/"), posts)
-	feed.Subtitle = "Every post, newest first"
-	return s.renderFeed(f, postsPath, feed)
+	posts = postsByArrival(posts)
+	return s.archivedFeed(r, f, postsPath, len(posts), func(lo, hi int, archive bool) *feeds.Feed {
+		feed := s.postListFeed(postsPath, s.title, s.abs("/"), posts[lo:hi])
+		feed.Subtitle = "Every post, newest first"
+		if archive {
+			freezePostReplies(feed)
+		}
+		return feed
+	})
 }
 
 // commentsFeed serves /posts/{post}/comments.{ext}: a post's comments,
@@ -90,12 +97,15 @@ func (s *Server) threadFeed(r *http.Request) (*document, error) {
 	return s.archivedCommentFeed(r, f, p, thread, path, title, s.commentURL(p.Slug, n))
 }
 
-// topicFeed serves /topics/{topic}.{ext}: the posts filed under a topic.
-func (s *Server) topicFeed(ctx context.Context, slug, ext string) (*document, error) {
+// topicFeed serves /topics/{topic}.{ext}: the posts filed under a topic,
+// an archived feed (posts by arrival), whose subscription document also
+// carries the topic's newest stories.
+func (s *Server) topicFeed(r *http.Request, slug, ext string) (*document, error) {
 	f, err := feedFormat(ext)
 	if err != nil {
 		return nil, err
 	}
+	ctx := r.Context()
 	topic, posts, err := s.store.TopicPosts(ctx, slug)
 	if err != nil {
 		return nil, explain(err, "no such topic %q", slug)
@@ -104,21 +114,28 @@ func (s *Server) topicFeed(ctx context.Context, slug, ext string) (*document, er
 	if err != nil {
 		return nil, err
 	}
+	posts = postsByArrival(posts)
 	path := topicPath(topic.Slug)
-	feed := s.postListFeed(path, s.title+": "+topic.Name, s.abs(path), posts)
-	feed.Subtitle = "Posts filed under " + topic.Name
-	if len(stories) > 0 {
-		feed.Subtitle = "Posts and news stories filed under " + topic.Name + ", each story once"
-		for i := range stories {
-			feed.Entries = append(feed.Entries, s.storyEntry(&stories[i]))
+	return s.archivedFeed(r, f, path, len(posts), func(lo, hi int, archive bool) *feeds.Feed {
+		feed := s.postListFeed(path, s.title+": "+topic.Name, s.abs(path), posts[lo:hi])
+		feed.Subtitle = "Posts filed under " + topic.Name
+		feed.Categories = []feeds.Category{s.category(topic)}
+		if archive {
+			freezePostReplies(feed)
+			return feed
 		}
-		// Newest first, posts and stories together (stable: ties keep
-		// posts before stories).
-		slices.SortStableFunc(feed.Entries, func(a, b feeds.Entry) int { return b.Updated.Compare(a.Updated) })
-		feed.Updated = latest(feed.Entries)
-	}
-	feed.Categories = []feeds.Category{s.category(topic)}
-	return s.renderFeed(f, path, feed)
+		if len(stories) > 0 {
+			feed.Subtitle = "Posts and news stories filed under " + topic.Name + ", each story once"
+			for i := range stories {
+				feed.Entries = append(feed.Entries, s.storyEntry(&stories[i]))
+			}
+			// Newest first, posts and stories together (stable: ties
+			// keep posts before stories).
+			slices.SortStableFunc(feed.Entries, func(a, b feeds.Entry) int { return b.Updated.Compare(a.Updated) })
+			feed.Updated = latest(feed.Entries)
+		}
+		return feed
+	})
 }
 
 // topicStoryLimit bounds the stories a topic feed carries.

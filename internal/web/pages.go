@@ -207,7 +207,7 @@ func (s *Server) postPage(r *http.Request) (*document, error) {
 func (s *Server) topic(r *http.Request) (*document, error) {
 	slug, ext, isFeed := splitFile(r.PathValue("file"))
 	if isFeed {
-		return s.topicFeed(r.Context(), slug, ext)
+		return s.topicFeed(r, slug, ext)
 	}
 	topic, posts, err := s.store.TopicPosts(r.Context(), slug)
 	if err != nil {

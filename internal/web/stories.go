@@ -31,6 +31,9 @@ func (s *Server) storiesFeed(r *http.Request, ext string) (*document, error) {
 		return nil, err
 	}
 	feed := s.storiesFeedDoc(stories)
+	// A paged feed (RFC 5005 section 3), not an archived one: stories are
+	// ordered by their latest activity, so pages shift as stories grow.
+	feed.Links = append(feed.Links, feeds.Link{Rel: "first", Type: bareType(f), Href: s.feedURL(storiesPath, f)})
 	if next != "" {
 		feed.Links = append(feed.Links, feeds.Link{
 			Rel:  "next",
@@ -57,7 +60,7 @@ func (s *Server) story(r *http.Request) (*document, error) {
 		return nil, err
 	}
 	if isFeed {
-		return s.renderFeed(f, storyPath(st.Key), s.storyFeedDoc(st))
+		return s.storyFeed(r, f, st)
 	}
 	return renderPage("story", s.storyPageView(st), storyModified(st))
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"html"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -187,9 +188,28 @@ func itemSource(it *model.Item) *feeds.Source {
 	}
 }
 
-// storyFeedDoc builds the feed of one story: every item covering it,
-// newest first.
-func (s *Server) storyFeedDoc(st *model.Story) *feeds.Feed {
+// storyFeed serves /stories/{story}.{ext}: every item covering the
+// story, an archived feed (items in the order they joined it).
+func (s *Server) storyFeed(r *http.Request, f feeds.Format, st *model.Story) (*document, error) {
+	members := slices.Clone(st.Members)
+	slices.SortStableFunc(members, func(a, b model.StoryMember) int {
+		return cmp.Or(a.Added.Compare(b.Added), strings.Compare(a.Item.ID, b.Item.ID))
+	})
+	path := storyPath(st.Key)
+	return s.archivedFeed(r, f, path, len(members), func(lo, hi int, archive bool) *feeds.Feed {
+		feed := s.storyFeedDoc(st, members[lo:hi])
+		if archive {
+			// The outlet count grows with the story: an archive page
+			// does not state it.
+			feed.Subtitle = storySubtitle(&model.Story{})
+			feed.Updated = latest(feed.Entries)
+		}
+		return feed
+	})
+}
+
+// storyFeedDoc builds the feed of members of a story, newest first.
+func (s *Server) storyFeedDoc(st *model.Story, members []model.StoryMember) *feeds.Feed {
 	path := storyPath(st.Key)
 	feed := &feeds.Feed{
 		ID:       s.tagger.Feed(path),
@@ -198,7 +218,7 @@ func (s *Server) storyFeedDoc(st *model.Story) *feeds.Feed {
 		HTMLURL:  s.abs(path),
 		Author:   feeds.Person{Name: s.title},
 	}
-	members := slices.Clone(st.Members)
+	members = slices.Clone(members)
 	slices.SortStableFunc(members, newestMemberFirst)
 	for i := range members {
 		feed.Entries = append(feed.Entries, s.memberEntry(st, &members[i]))
