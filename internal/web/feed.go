@@ -159,12 +159,15 @@ func (s *Server) renderFeed(f feeds.Format, path string, feed *feeds.Feed) (*doc
 // query (such as "?after=…", or "" for the first page), in format f.
 func (s *Server) renderFeedPage(f feeds.Format, path, query string, feed *feeds.Feed) (*document, error) {
 	feed.SelfURL = s.feedURL(path, f) + query
+	if s.hubURL != "" {
+		feed.Links = append(feed.Links, feeds.Link{Rel: "hub", Href: s.hubURL})
+	}
 	var buf bytes.Buffer
 	if err := feeds.Render(&buf, f, feed); err != nil {
 		return nil, fmt.Errorf("render %s feed %s: %w", f, path, err)
 	}
 	return &document{contentType: f.MediaType(), body: buf.Bytes(), modified: feed.Updated, kind: string(f),
-		self: feed.SelfURL}, nil
+		self: feed.SelfURL, hub: s.hubURL}, nil
 }
 
 // postListFeed builds a feed of posts (all posts, or a topic's).

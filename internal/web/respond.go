@@ -46,6 +46,9 @@ type document struct {
 	kind string
 	// self is a feed's own URL, sent as a Link header ("" for others).
 	self string
+	// hub is the WebSub hub a feed names, sent as a Link header ("" for
+	// none).
+	hub string
 	// immutable marks a document that never changes (a full archive page
 	// of a feed): it may be cached for a year.
 	immutable bool
@@ -76,6 +79,9 @@ func (d *document) headers() *docHeaders {
 		}
 		if d.self != "" {
 			d.hdr.link = []string{"<" + d.self + `>; rel="self"`}
+			if d.hub != "" {
+				d.hdr.link = append(d.hdr.link, "<"+d.hub+`>; rel="hub"`)
+			}
 		}
 		d.hdr.contentType = []string{d.contentType}
 		d.hdr.length = []string{strconv.Itoa(len(d.body))}

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/newswire/newswire/internal/model"
@@ -92,6 +93,12 @@ type Config struct {
 	// CacheBytes bounds the rendered documents kept; DefaultCacheBytes
 	// when 0.
 	CacheBytes int
+	// HubURL is the WebSub hub every feed names (rel="hub", as a link
+	// element and a Link header): this server's own /hub when Hub is set,
+	// or an external hub. Empty: feeds name no hub.
+	HubURL string
+	// Hub, when set, is the WebSub hub served at POST /hub.
+	Hub http.Handler
 }
 
 // DefaultCacheBytes is the default memory bound of rendered documents.
@@ -111,6 +118,10 @@ type Server struct {
 	pageSize   int
 	generation func(scopes ...string) uint64 // nil: no document cache
 	docs       *docCache
+	hubURL     string       // the WebSub hub feeds name ("" for none)
+	hub        http.Handler // the WebSub hub served at /hub (nil for none)
+	muxOnce    sync.Once
+	mux        *http.ServeMux // the public routes, for Content
 }
 
 // gzipBudget bounds the memory held by gzip encodings of sent documents.
@@ -127,6 +138,8 @@ func NewServer(cfg Config) *Server {
 		gzips:    newGzipCache(gzipBudget),
 		now:      cfg.Now,
 		pageSize: cfg.PageSize,
+		hubURL:   cfg.HubURL,
+		hub:      cfg.Hub,
 	}
 	if s.pageSize <= 0 {
 		s.pageSize = DefaultPageSize
@@ -198,9 +211,9 @@ func (s *Server) routes() []route {
 // logging and panic recovery. The admin routes are served only when the
 // admin API is on; otherwise everything under /admin/ is 404.
 func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
-	for _, rt := range s.routes() {
-		mux.Handle(rt.pattern, s.serve(rt.handle, rt.scopes))
+	mux := s.publicMux()
+	if s.hub != nil {
+		mux.Handle("POST /hub", s.hub)
 	}
 	if s.admin == nil {
 		mux.Handle("/admin/", http.NotFoundHandler())
@@ -210,6 +223,15 @@ func (s *Server) Handler() http.Handler {
 		}
 	}
 	return s.logRequests(s.recoverPanics(mux))
+}
+
+// publicMux routes the public URLs of the route table.
+func (s *Server) publicMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		mux.Handle(rt.pattern, s.serve(rt.handle, rt.scopes))
+	}
+	return mux
 }
 
 // serve adapts a handler to http.Handler: errors go to fail, documents
