@@ -57,8 +57,10 @@ func runServeBench(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	defer db.Close()
+	// The subscription document holds every entry: a page size of
+	// --entries (with the default 50 it would hold the newest 50).
 	srv := web.NewServer(web.Config{Store: db, BaseURL: "http://bench.localhost", Tagger: db.Tagger(),
-		Logger: slog.New(slog.DiscardHandler), Generation: db.Generation})
+		Logger: slog.New(slog.DiscardHandler), Generation: db.Generation, PageSize: *entries})
 	newswire, stopNewswire, err := listen(srv.Handler())
 	if err != nil {
 		return err

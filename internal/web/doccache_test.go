@@ -71,10 +71,10 @@ func TestDocumentCache(t *testing.T) {
 func TestDocCacheBudget(t *testing.T) {
 	c := newDocCache(250)
 	doc := func() *document { return &document{body: make([]byte, 100)} }
-	c.put("a", 1, doc())
-	c.put("b", 1, doc())
+	c.put("a", 1, nil, doc())
+	c.put("b", 1, nil, doc())
 	c.get("a", 1)        // a is the most recent
-	c.put("c", 1, doc()) // b goes
+	c.put("c", 1, nil, doc()) // b goes
 	if _, ok := c.get("b", 1); ok {
 		t.Error("the least recent entry stayed")
 	}
@@ -84,7 +84,7 @@ func TestDocCacheBudget(t *testing.T) {
 	if _, ok := c.lru.entries["a"]; ok || c.lru.used != 101 {
 		t.Errorf("stale entry kept: used %d", c.lru.used)
 	}
-	c.put("big", 1, &document{body: make([]byte, 300)})
+	c.put("big", 1, nil, &document{body: make([]byte, 300)})
 	if _, ok := c.get("big", 1); ok {
 		t.Error("a document over the whole budget was kept")
 	}

@@ -222,7 +222,11 @@ func (s *Server) Handler() http.Handler {
 			mux.Handle(rt.pattern, s.serveAdmin(rt.handle))
 		}
 	}
-	return s.logRequests(s.recoverPanics(mux))
+	var h http.Handler = mux
+	if s.docs != nil {
+		h = s.fromCache(mux)
+	}
+	return s.logRequests(s.recoverPanics(h))
 }
 
 // publicMux routes the public URLs of the route table.
