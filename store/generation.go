@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -59,7 +60,11 @@ func (db *DB) Generation(scopes ...string) uint64 { return db.gen.of(scopes) }
 // number moves only for commits made by other connections, so this DB's
 // own writes (already counted, per scope, by write) are not counted again
 // as changes to everything.
-func (db *DB) WatchChanges(ctx context.Context, interval time.Duration) error {
+//
+// It reads the current version before it returns, so every change
+// committed after that is noticed; the checks run in a goroutine, whose
+// error (nil once ctx is done) the returned channel delivers.
+func (db *DB) WatchChanges(ctx context.Context, interval time.Duration) (<-chan error, error) {
 	version := func() (int64, error) {
 		var v int64
 		err := db.sql.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v)
@@ -67,26 +72,33 @@ func (db *DB) WatchChanges(ctx context.Context, interval time.Duration) error {
 	}
 	last, err := version()
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("watch for changes: %w", err)
 	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-		v, err := version()
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
+	done := make(chan error, 1)
+	go func() {
+		defer close(done)
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				done <- nil
+				return
+			case <-t.C:
 			}
-			return err
+			v, err := version()
+			if err != nil {
+				if ctx.Err() != nil {
+					err = nil
+				}
+				done <- err
+				return
+			}
+			if v != last {
+				last = v
+				db.gen.touch()
+			}
 		}
-		if v != last {
-			last = v
-			db.gen.touch()
-		}
-	}
+	}()
+	return done, nil
 }

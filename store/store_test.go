@@ -302,8 +302,10 @@ func TestGeneration(t *testing.T) {
 		t.Fatalf("a write did not count: %d → %d", g0, g1)
 	}
 	watch, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- db.WatchChanges(watch, 10*time.Millisecond) }()
+	done, err := db.WatchChanges(watch, 10*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
 	// This DB's own writes touch only their scopes, watcher or not.
 	unrelated := model.ScopePost("unrelated")
 	g1u := db.Generation(unrelated)
@@ -322,8 +324,6 @@ func TestGeneration(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	// Write until noticed: the first write may land before the watcher
-	// reads its baseline.
 	deadline := time.Now().Add(5 * time.Second)
 	for i := 0; db.Generation() == g2 && time.Now().Before(deadline); i++ {
 		if _, err := other.AddSources(ctx, []model.Source{{URL: fmt.Sprintf("https://wire.example/feed/%d", i)}}); err != nil {

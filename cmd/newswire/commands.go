@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -74,6 +75,7 @@ func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
 	pollEvery := fs.Duration("poll-check", time.Minute, "how often to look for feeds due a poll (0 turns polling off)")
 	adminToken := fs.String("admin-token", "", "bearer token that turns on the admin API under /admin/ (off when empty)")
 	pageSize := fs.Int("page-size", web.DefaultPageSize, "entries per page of an archived (RFC 5005) comment feed")
+	hubURL := fs.String("hub", "", "URL of an external WebSub hub for feeds to name and to ping on change (default: the built-in hub at BASE-URL/hub)")
 	settleEvery := fs.Duration("settle-every", 10*time.Minute, "how often, at most, to re-cluster in publication order the stories that items arriving out of order touched")
 	var pf pollFlags
 	pf.register(fs)
@@ -125,13 +127,26 @@ func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
 	scan("start")
 	background.Go(func() { rescanLoop(ctx, cfg.Rescan, hup, scan) })
 
-	webSrv := web.NewServer(web.Config{Store: db, BaseURL: cfg.BaseURL, Tagger: db.Tagger(),
+	pusher, err := newPush(db, strings.TrimRight(cfg.BaseURL, "/"), *hubURL, logger)
+	if err != nil {
+		return fmt.Errorf("--hub: %w", err)
+	}
+	webCfg := web.Config{Store: db, BaseURL: cfg.BaseURL, Tagger: db.Tagger(),
 		Logger: logger, SiteTitle: "newswire", AdminToken: *adminToken, Admin: db, PageSize: *pageSize,
-		Generation: db.Generation})
+		Generation: db.Generation, HubURL: pusher.HubURL}
+	if pusher.Handler != nil {
+		webCfg.Hub = pusher.Handler
+	}
+	webSrv := web.NewServer(webCfg)
+	pusher.Start(ctx, &background, webSrv, db.Generation, time.Second, logger)
 	// Writes by other processes (a separate "newswire ingest") reach the
 	// document cache within a second.
+	watching, err := db.WatchChanges(ctx, time.Second)
+	if err != nil {
+		return err
+	}
 	background.Go(func() {
-		if err := db.WatchChanges(ctx, time.Second); err != nil {
+		if err := <-watching; err != nil {
 			logger.Error("watch for database changes", "err", err)
 		}
 	})

@@ -62,12 +62,21 @@ type daemon struct {
 // startDaemon runs serve with args on a free port until the test ends.
 func startDaemon(t *testing.T, args ...string) *daemon {
 	t.Helper()
+	d, stop := startStoppableDaemon(t, args...)
+	t.Cleanup(stop)
+	return d
+}
+
+// startStoppableDaemon runs serve with args on a free port until stop is
+// called (at most once), which waits for it to shut down.
+func startStoppableDaemon(t *testing.T, args ...string) (*daemon, func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	lw := &logWatcher{addr: make(chan string, 1)}
 	done := make(chan error, 1)
 	args = append([]string{"serve", "--addr", "127.0.0.1:0", "--rescan", "0"}, args...)
 	go func() { done <- run(ctx, args, nil, io.Discard, lw) }()
-	t.Cleanup(func() {
+	stop := func() {
 		cancel()
 		select {
 		case err := <-done:
@@ -77,16 +86,18 @@ func startDaemon(t *testing.T, args ...string) *daemon {
 		case <-time.After(15 * time.Second):
 			t.Error("serve did not shut down")
 		}
-	})
+	}
 	select {
 	case addr := <-lw.addr:
-		return &daemon{base: "http://" + addr, log: lw}
+		return &daemon{base: "http://" + addr, log: lw}, stop
 	case err := <-done:
+		cancel()
 		t.Fatalf("serve exited early: %v\n%s", err, lw)
 	case <-time.After(60 * time.Second):
+		cancel()
 		t.Fatalf("serve did not start:\n%s", lw)
 	}
-	return nil
+	return nil, stop
 }
 
 func (d *daemon) get(t *testing.T, path string, header ...string) (*http.Response, []byte) {

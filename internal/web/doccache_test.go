@@ -73,7 +73,7 @@ func TestDocCacheBudget(t *testing.T) {
 	doc := func() *document { return &document{body: make([]byte, 100)} }
 	c.put("a", 1, nil, doc())
 	c.put("b", 1, nil, doc())
-	c.get("a", 1)        // a is the most recent
+	c.get("a", 1)             // a is the most recent
 	c.put("c", 1, nil, doc()) // b goes
 	if _, ok := c.get("b", 1); ok {
 		t.Error("the least recent entry stayed")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/xml"
 	"fmt"
 	"net/http"
@@ -43,11 +44,7 @@ type opmlOutline struct {
 // Thread feeds and single stories' feeds are left out: there are too many
 // and they are found from the comments and the stories feed.
 func (s *Server) opml(r *http.Request) (*document, error) {
-	posts, err := s.store.ListPosts(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	topics, err := s.store.ListTopics(r.Context())
+	posts, topics, err := s.postsAndTopics(r.Context())
 	if err != nil {
 		return nil, err
 	}
@@ -73,16 +70,28 @@ func (s *Server) opmlDoc(posts []model.Post, topics []model.Topic) *opmlDoc {
 	if t := postsUpdated(posts); !t.IsZero() {
 		doc.Head.DateModified = t.UTC().Format(time.RFC1123Z)
 	}
+	for _, l := range s.listedFeeds(posts, topics) {
+		doc.Body.Outlines = append(doc.Body.Outlines, opmlOutline{
+			Type: "rss", Text: l.title, Title: l.title,
+			XMLURL: s.feedURL(l.path, feeds.Atom), HTMLURL: l.htmlURL,
+		})
+	}
+	return doc
+}
+
+// listedFeed is a feed the subscription list names.
+type listedFeed struct{ title, path, htmlURL string }
+
+// listedFeeds are the feeds a subscription list names, each once: all
+// posts, all stories, each post's comments and each topic.
+func (s *Server) listedFeeds(posts []model.Post, topics []model.Topic) []listedFeed {
+	var list []listedFeed
 	seen := make(map[string]bool)
 	add := func(title, path, htmlURL string) {
-		if seen[path] {
-			return
+		if !seen[path] {
+			seen[path] = true
+			list = append(list, listedFeed{title, path, htmlURL})
 		}
-		seen[path] = true
-		doc.Body.Outlines = append(doc.Body.Outlines, opmlOutline{
-			Type: "rss", Text: title, Title: title,
-			XMLURL: s.feedURL(path, feeds.Atom), HTMLURL: htmlURL,
-		})
 	}
 	add(s.title+": all posts", postsPath, s.abs("/"))
 	add(s.title+": all stories", storiesPath, s.abs(storiesPath))
@@ -92,7 +101,23 @@ func (s *Server) opmlDoc(posts []model.Post, topics []model.Topic) *opmlDoc {
 	for _, t := range topics {
 		add(s.title+": "+t.Name, topicPath(t.Slug), s.abs(topicPath(t.Slug)))
 	}
-	return doc
+	return list
+}
+
+// FeedURLs lists the subscription documents of the feeds /opml names, in
+// every format: what an external WebSub hub is told about.
+func (s *Server) FeedURLs(ctx context.Context) ([]string, error) {
+	posts, topics, err := s.postsAndTopics(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var urls []string
+	for _, l := range s.listedFeeds(posts, topics) {
+		for _, f := range feeds.Formats {
+			urls = append(urls, s.feedURL(l.path, f))
+		}
+	}
+	return urls, nil
 }
 
 // postsUpdated is the latest update among posts.
@@ -102,4 +127,14 @@ func postsUpdated(posts []model.Post) time.Time {
 		t = latestTime(t, postUpdated(&posts[i]))
 	}
 	return t
+}
+
+// postsAndTopics lists every post and every topic.
+func (s *Server) postsAndTopics(ctx context.Context) ([]model.Post, []model.Topic, error) {
+	posts, err := s.store.ListPosts(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	topics, err := s.store.ListTopics(ctx)
+	return posts, topics, err
 }

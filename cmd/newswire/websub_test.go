@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/newswire/newswire/internal/feedcheck"
+)
+
+// subscriber is a WebSub subscriber: it confirms the intents it expects
+// and keeps the deliveries it receives.
+type subscriber struct {
+	*httptest.Server
+	secret     string
+	verified   chan url.Values
+	deliveries chan delivered
+}
+
+type delivered struct {
+	body   []byte
+	header http.Header
+}
+
+func newSubscriber(t *testing.T, secret string) *subscriber {
+	s := &subscriber{secret: secret, verified: make(chan url.Values, 8), deliveries: make(chan delivered, 8)}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet:
+			q := r.URL.Query()
+			io.WriteString(w, q.Get("hub.challenge"))
+			s.verified <- q
+		case http.MethodPost:
+			body, _ := io.ReadAll(r.Body)
+			s.deliveries <- delivered{body, r.Header.Clone()}
+		}
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// subscribe asks the daemon's hub to send topic's changes to s.
+func (s *subscriber) subscribe(t *testing.T, d *daemon, topic string) {
+	t.Helper()
+	form := url.Values{"hub.mode": {"subscribe"}, "hub.topic": {topic}, "hub.callback": {s.URL + "/cb"},
+		"hub.secret": {s.secret}}
+	resp, err := http.PostForm(d.base+"/hub", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("subscribe: %s", resp.Status)
+	}
+	select {
+	case q := <-s.verified:
+		if q.Get("hub.mode") != "subscribe" || q.Get("hub.topic") != topic || q.Get("hub.lease_seconds") != "864000" {
+			t.Fatalf("verification request %v", q)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the hub did not verify the subscription")
+	}
+}
+
+// next waits for a delivery and checks its signature.
+func (s *subscriber) next(t *testing.T, topic string) []byte {
+	t.Helper()
+	select {
+	case d := <-s.deliveries:
+		mac := hmac.New(sha256.New, []byte(s.secret))
+		mac.Write(d.body)
+		if got, want := d.header.Get("X-Hub-Signature"), "sha256="+hex.EncodeToString(mac.Sum(nil)); got != want {
+			t.Errorf("X-Hub-Signature %q, want %q", got, want)
+		}
+		if ct := d.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/atom+xml") {
+			t.Errorf("delivery Content-Type %q", ct)
+		}
+		if links := strings.Join(d.header.Values("Link"), ", "); !strings.Contains(links, "<"+topic+`>; rel="self"`) {
+			t.Errorf("delivery Link %q", links)
+		}
+		return d.body
+	case <-time.After(15 * time.Second):
+		t.Fatal("no delivery")
+		return nil
+	}
+}
+
+// TestWebSubHub: a subscriber to a post's comment feed on the built-in
+// hub is verified, and after a separate ingest adds a comment it receives
+// the new feed, signed; the subscription survives a restart of the daemon
+// and the next comment is delivered too.
+func TestWebSubHub(t *testing.T) {
+	const slug = "kushner-and-other-senior-trump-officials-used-whatsapp-to-conduct-official"
+	const base = "http://news.test"
+	seeds := t.TempDir()
+	data, err := os.ReadFile(feedcheck.SharedPath(t, filepath.Join("seeds", "004_6fa588ad377b4ea9.txt")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dump := filepath.Join(seeds, "004.txt")
+	if err := os.WriteFile(dump, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "n.db")
+	args := []string{"--db", db, "--seeds", seeds, "--poll-check", "0", "--base-url", base}
+	d, stop := startStoppableDaemon(t, args...)
+	var once sync.Once
+	t.Cleanup(func() { once.Do(stop) })
+
+	topic := base + "/posts/" + slug + "/comments.atom"
+	resp, feed := d.get(t, "/posts/"+slug+"/comments.atom")
+	if links := resp.Header.Values("Link"); len(links) != 2 || links[1] != "<"+base+`/hub>; rel="hub"` {
+		t.Errorf("Link headers %q", links)
+	}
+	if !bytes.Contains(feed, []byte(`href="`+base+`/hub" rel="hub"`)) {
+		t.Error("the feed does not name the hub")
+	}
+	sub := newSubscriber(t, "a shared secret")
+	sub.subscribe(t, d, topic)
+
+	addComment := func(n int, text string) {
+		t.Helper()
+		f, err := os.OpenFile(dump, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteString("\n  " + strconv.Itoa(n) + ". Andy says:\n\n    " + text + "\n")
+		f.Close()
+		var out, errb bytes.Buffer
+		if err := run(context.Background(), []string{"ingest", "--db", db, "--base-url", base, dump},
+			[]string{"NEWSWIRE_LOG_LEVEL=error"}, &out, &errb); err != nil {
+			t.Fatalf("ingest: %v %s", err, errb.String())
+		}
+	}
+	addComment(39, "Pushed, not polled.")
+	body := sub.next(t, topic)
+	if !bytes.Contains(body, []byte("Pushed, not polled.")) {
+		t.Fatalf("the delivery is not the new feed:\n%.300s", body)
+	}
+	if _, now := d.get(t, "/posts/"+slug+"/comments.atom"); !bytes.Equal(now, body) {
+		t.Error("the delivery differs from the feed served")
+	}
+
+	once.Do(stop)
+	d, stop = startStoppableDaemon(t, args...)
+	t.Cleanup(stop)
+	addComment(40, "Still subscribed after a restart.")
+	if body := sub.next(t, topic); !bytes.Contains(body, []byte("Still subscribed after a restart.")) {
+		t.Log(d.log)
+		t.Fatalf("after a restart, the delivery is not the new feed:\n%.300s", body)
+	}
+	select {
+	case extra := <-sub.deliveries:
+		t.Errorf("an extra delivery (%d bytes)", len(extra.body))
+	case <-time.After(2 * time.Second):
+	}
+}
