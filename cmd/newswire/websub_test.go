@@ -5,7 +5,9 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -166,5 +168,120 @@ func TestWebSubHub(t *testing.T) {
 	case extra := <-sub.deliveries:
 		t.Errorf("an extra delivery (%d bytes)", len(extra.body))
 	case <-time.After(2 * time.Second):
+	}
+}
+
+// TestExternalHub: with --hub, feeds name that hub and the daemon pings
+// it (hub.mode=publish) for each format of the feeds a new comment
+// changed, and for no other.
+func TestExternalHub(t *testing.T) {
+	const slug = "kushner-and-other-senior-trump-officials-used-whatsapp-to-conduct-official"
+	const base = "http://news.test"
+	pings := make(chan string, 64)
+	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		if r.Method == http.MethodPost && r.PostForm.Get("hub.mode") == "publish" {
+			pings <- r.PostForm.Get("hub.url")
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(hub.Close)
+	seeds := t.TempDir()
+	data, err := os.ReadFile(feedcheck.SharedPath(t, filepath.Join("seeds", "004_6fa588ad377b4ea9.txt")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dump := filepath.Join(seeds, "004.txt")
+	if err := os.WriteFile(dump, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "n.db")
+	d := startDaemon(t, "--db", db, "--seeds", seeds, "--poll-check", "0", "--base-url", base, "--hub", hub.URL)
+	resp, body := d.get(t, "/posts.json")
+	if links := resp.Header.Values("Link"); len(links) != 2 || links[1] != "<"+hub.URL+`>; rel="hub"` {
+		t.Errorf("Link headers %q", links)
+	}
+	if !bytes.Contains(body, []byte(`"url": "`+hub.URL+`"`)) {
+		t.Error("the JSON feed does not name the external hub")
+	}
+	if resp, _ := d.get(t, "/hub"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/hub with an external hub: %d, want 404", resp.StatusCode)
+	}
+	// The watcher's first look records what every listed feed holds.
+	_, opml := d.get(t, "/opml")
+	waitForTopicHashes(t, db, 3*len(opmlFeeds(t, opml)))
+	f, err := os.OpenFile(dump, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("\n  39. Andy says:\n\n    Pinged.\n")
+	f.Close()
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"ingest", "--db", db, "--base-url", base, dump},
+		[]string{"NEWSWIRE_LOG_LEVEL=error"}, &out, &errb); err != nil {
+		t.Fatalf("ingest: %v %s", err, errb.String())
+	}
+	// The comments feed changed, and so did every feed listing the post
+	// (its comment count): all posts and the post's topics.
+	changed := []string{"/posts/" + slug + "/comments", "/posts"}
+	_, postJSON := d.get(t, "/api/posts/"+slug)
+	var post struct {
+		Topics []struct {
+			Slug string `json:"slug"`
+		} `json:"topics"`
+	}
+	if err := json.Unmarshal(postJSON, &post); err != nil || len(post.Topics) == 0 {
+		t.Fatalf("post topics: %v %s", err, postJSON)
+	}
+	for _, topic := range post.Topics {
+		changed = append(changed, "/topics/"+topic.Slug)
+	}
+	want := map[string]bool{}
+	for _, path := range changed {
+		for _, ext := range []string{"atom", "rss", "json"} {
+			want[base+path+"."+ext] = true
+		}
+	}
+	got := map[string]bool{}
+	deadline := time.After(15 * time.Second)
+	for len(got) < len(want) {
+		select {
+		case u := <-pings:
+			got[u] = true
+		case <-deadline:
+			t.Fatalf("pinged %v, want %v", got, want)
+		}
+	}
+	select {
+	case u := <-pings:
+		got[u] = true
+	case <-time.After(1500 * time.Millisecond):
+	}
+	for u := range got {
+		if !want[u] {
+			t.Errorf("pinged %s, which did not change", u)
+		}
+	}
+}
+
+// waitForTopicHashes waits until the daemon recorded the content of the
+// given number of feeds it tells a hub about.
+func waitForTopicHashes(t *testing.T, path string, topics int) {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var n int
+		if err := db.QueryRow(`SELECT COUNT(*) FROM websub_topics`).Scan(&n); err == nil && n >= topics {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the watcher recorded no topic")
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
