@@ -74,7 +74,7 @@ func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
 	sourcesFile := fs.String("sources", "", "OPML file of feeds to poll, imported at start (duplicates merged)")
 	pollEvery := fs.Duration("poll-check", time.Minute, "how often to look for feeds due a poll (0 turns polling off)")
 	adminToken := fs.String("admin-token", "", "bearer token that turns on the admin API under /admin/ (off when empty)")
-	pageSize := fs.Int("page-size", web.DefaultPageSize, "entries per page of an archived (RFC 5005) comment feed")
+	pageSize := fs.Int("page-size", web.DefaultPageSize, "entries per page of the archived (RFC 5005) feeds")
 	hubURL := fs.String("hub", "", "URL of an external WebSub hub for feeds to name and to ping on change (default: the built-in hub at BASE-URL/hub)")
 	settleEvery := fs.Duration("settle-every", 10*time.Minute, "how often, at most, to re-cluster in publication order the stories that items arriving out of order touched")
 	var pf pollFlags

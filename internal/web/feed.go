@@ -69,32 +69,48 @@ func (s *Server) commentsFeed(r *http.Request) (*document, error) {
 }
 
 // threadFeed serves /posts/{post}/threads/{n}.{ext}: comment n and every
-// reply below it, newest first.
+// reply below it, newest first; without an extension, the thread's HTML
+// page.
 func (s *Server) threadFeed(r *http.Request) (*document, error) {
-	num, ext, ok := splitFile(r.PathValue("file"))
-	if !ok {
-		return nil, notFound("no such thread %q", num)
-	}
-	n, err := threadNumber(num)
-	if err != nil {
-		return nil, err
+	num, ext, isFeed := splitFile(r.PathValue("file"))
+	if !isFeed {
+		return s.threadPage(r)
 	}
 	f, err := feedFormat(ext)
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.post(r.Context(), r.PathValue("post"))
+	p, thread, n, err := s.thread(r, num)
 	if err != nil {
 		return nil, err
 	}
-	thread, err := p.Thread(n)
-	if err != nil {
-		return nil, explain(err, "no such thread %d", n)
-	}
-	root, _ := p.Comment(n)
-	title := fmt.Sprintf("Thread of comment %d by %s on %s", n, authorName(root.Author), p.Title)
+	title := threadTitle(p, n)
 	path := threadPath(p.Slug, n)
 	return s.archivedCommentFeed(r, f, p, thread, path, title, s.commentURL(p.Slug, n))
+}
+
+// thread loads the post a request names and the thread of comment num
+// ("35") in it: the root comment, its number, and every reply below it.
+func (s *Server) thread(r *http.Request, num string) (*model.Post, []model.Comment, int, error) {
+	n, err := threadNumber(num)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	p, err := s.post(r.Context(), r.PathValue("post"))
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	thread, err := p.Thread(n)
+	if err != nil {
+		return nil, nil, 0, explain(err, "no such thread %d", n)
+	}
+	return p, thread, n, nil
+}
+
+// threadTitle names the thread of comment n of p.
+func threadTitle(p *model.Post, n int) string {
+	root, _ := p.Comment(n)
+	return fmt.Sprintf("Thread of comment %d by %s on %s", n, authorName(root.Author), p.Title)
 }
 
 // topicFeed serves /topics/{topic}.{ext}: the posts filed under a topic,

@@ -20,6 +20,7 @@ var templateFS embed.FS
 var pages = map[string]*template.Template{
 	"index":   parsePage("index.html"),
 	"post":    parsePage("post.html"),
+	"thread":  parsePage("thread.html"),
 	"topic":   parsePage("topic.html"),
 	"story":   parsePage("story.html"),
 	"stories": parsePage("stories.html"),
@@ -35,7 +36,15 @@ type pageHead struct {
 	Title      string
 	Home       string
 	OPML       string
-	Alternates []feedLink // autodiscovery links
+	Alternates []alternateView // autodiscovery links
+}
+
+// alternateView is an autodiscovery link: one format of a feed the page
+// corresponds to, titled so that a reader offering several can tell them
+// apart ("Comments on X (Atom)").
+type alternateView struct {
+	feedLink
+	Title string
 }
 
 // dateView is a date as shown on a page.
@@ -55,8 +64,9 @@ type topicView struct {
 type threadView struct {
 	Number  int
 	Author  string
-	URL     string
-	Replies int // every reply below the root, at any depth
+	URL     string // the root comment on its post's page
+	PageURL string // the thread's own page
+	Replies int    // every reply below the root, at any depth
 	Feeds   []feedLink
 }
 
@@ -76,6 +86,7 @@ type blockView struct {
 	Text        string
 	QuotesURL   string // the comment a quote repeats, if known
 	QuotesLabel string
+	quotes      int // the number of that comment
 }
 
 type sectionView struct {
@@ -98,17 +109,23 @@ type relatedGroupView struct {
 	Other bool // items in no story, listed after those in stories
 }
 
+// commentView is a comment as a page shows it, with its replies nested
+// below it (Children), so that indentation follows the structure.
 type commentView struct {
 	Number       int
-	Anchor       string
+	Anchor       string // the element id, "comment-N"
+	Permalink    string // "#comment-N": the comment on the page showing it
 	Author       string
 	Votes        string
 	Date         dateView
-	ParentURL    string
+	ParentURL    string // the comment this one replies to: "#comment-P" on the page, else absolute
 	ParentAuthor string
 	ParentNumber int
 	Body         []blockView
-	Replies      int
+	Replies      int        // direct replies (those in Children)
+	Below        int        // replies at any depth
+	ThreadURL    string     // the page of the thread starting here, when it has replies
+	Original     string     // the comment's own page at its source, if known
 	Feeds        []feedLink // the comment's thread feed
 	Children     []*commentView
 }
@@ -129,6 +146,7 @@ type postPage struct {
 	PostTitle string
 	Author    string
 	AuthorBio string
+	Original  string // the post's page at its source, if known
 	Date      dateView
 	Body      []blockView
 	Sections  []sectionView
@@ -167,8 +185,10 @@ func (s *Server) index(r *http.Request) (*document, error) {
 	if err != nil {
 		return nil, err
 	}
+	head := s.head(s.title, postsPath)
+	head.Alternates = append(s.alternates(s.title+": all posts", postsPath), s.alternates(s.title+": stories", storiesPath)...)
 	page := indexPage{
-		pageHead:     s.head(s.title, postsPath),
+		pageHead:     head,
 		Feeds:        s.feedLinks(postsPath),
 		Posts:        make([]postSummaryView, 0, len(posts)),
 		Stories:      s.storySummaries(stories),
@@ -219,6 +239,7 @@ func (s *Server) topic(r *http.Request) (*document, error) {
 		Name:     topic.Name,
 		Feeds:    s.feedLinks(path),
 	}
+	page.Alternates = s.alternates(s.title+": "+topic.Name, path)
 	for i := range posts {
 		page.Posts = append(page.Posts, s.postSummary(&posts[i]))
 	}
@@ -234,15 +255,28 @@ func renderPage(name string, data any, modified time.Time) (*document, error) {
 	return &document{contentType: htmlType, body: buf.Bytes(), modified: modified, kind: "html"}, nil
 }
 
-// head is the layout data of a page whose main feed is at feedPath.
+// head is the layout data of a page whose main feed is at feedPath; the
+// autodiscovery links are titled after the page (pages whose feed has a
+// title of its own set Alternates with alternates).
 func (s *Server) head(title, feedPath string) pageHead {
 	return pageHead{
 		SiteTitle:  s.title,
 		Title:      title,
 		Home:       s.abs("/"),
 		OPML:       s.abs(opmlPath),
-		Alternates: s.feedLinks(feedPath),
+		Alternates: s.alternates(title, feedPath),
 	}
+}
+
+// alternates lists the feed at path in every format for autodiscovery,
+// each titled "title (format)".
+func (s *Server) alternates(title, path string) []alternateView {
+	links := s.feedLinks(path)
+	out := make([]alternateView, 0, len(links))
+	for _, l := range links {
+		out = append(out, alternateView{feedLink: l, Title: title + " (" + l.Name + ")"})
+	}
+	return out
 }
 
 func (s *Server) topicView(t model.Topic) topicView {
@@ -286,6 +320,7 @@ func (s *Server) postSummaryWithThreads(ctx context.Context, p *model.Post) (pos
 			Number:  c.Number,
 			Author:  authorName(c.Author),
 			URL:     s.commentURL(p.Slug, c.Number),
+			PageURL: s.abs(threadPath(p.Slug, c.Number)),
 			Replies: len(thread) - 1,
 			Feeds:   s.feedLinks(threadPath(p.Slug, c.Number)),
 		})
@@ -304,10 +339,12 @@ func (s *Server) postView(p *model.Post) postPage {
 		Body:      s.blockViews(p.Slug, p.Body),
 		Count:     len(p.Comments),
 		Feeds:     s.feedLinks(comments),
-		Comments:  s.commentTree(p),
+		Comments:  s.commentTree(p, p.Comments),
 		About:     s.storyLink(p.StoryKey, p.StoryTitle),
 		Related:   s.relatedGroups(p.Related),
+		Original:  p.URL,
 	}
+	page.Alternates = s.alternates("Comments on "+p.Title, comments)
 	for _, sec := range p.Sections {
 		page.Sections = append(page.Sections, sectionView{Label: sec.Label, Body: s.blockViews(p.Slug, sec.Body)})
 	}
@@ -347,34 +384,60 @@ func (s *Server) relatedGroups(items []model.RelatedItem) []relatedGroupView {
 	return groups
 }
 
-// commentTree arranges a post's comments as threads: roots in comment
-// order, each with its replies below it.
-func (s *Server) commentTree(p *model.Post) []*commentView {
-	byNumber := make(map[int]*commentView, len(p.Comments))
+// commentTree arranges comments of p (all of them, or one thread, in
+// comment order) as threads: roots in comment order, each with its
+// replies nested below it. A comment whose parent is not among comments
+// (the first of a thread that starts below a root) links to its parent on
+// the post's page.
+func (s *Server) commentTree(p *model.Post, comments []model.Comment) []*commentView {
+	byNumber := make(map[int]*commentView, len(comments))
 	var roots []*commentView
-	for i := range p.Comments {
-		c := &p.Comments[i]
+	for i := range comments {
+		c := &comments[i]
 		view := s.commentView(p, c)
 		byNumber[c.Number] = view
 		if parent, ok := byNumber[c.Parent]; ok && c.Parent != 0 {
 			parent.Children = append(parent.Children, view)
 		} else {
+			if c.Parent != 0 {
+				view.ParentURL = s.commentURL(p.Slug, c.Parent)
+			}
 			roots = append(roots, view)
 		}
+	}
+	var fill func(c *commentView) int
+	fill = func(c *commentView) int {
+		c.Replies, c.Below = len(c.Children), 0
+		for _, child := range c.Children {
+			c.Below += 1 + fill(child)
+		}
+		if c.Replies > 0 {
+			c.ThreadURL = s.abs(threadPath(p.Slug, c.Number))
+		}
+		for i, b := range c.Body {
+			if _, here := byNumber[b.quotes]; b.quotes > 0 && !here {
+				c.Body[i].QuotesURL = s.commentURL(p.Slug, b.quotes)
+			}
+		}
+		return c.Below
+	}
+	for _, root := range roots {
+		fill(root)
 	}
 	return roots
 }
 
 func (s *Server) commentView(p *model.Post, c *model.Comment) *commentView {
 	view := &commentView{
-		Number:  c.Number,
-		Anchor:  commentAnchor(c.Number),
-		Author:  authorName(c.Author),
-		Votes:   votesText(c.Votes),
-		Date:    dateOf(c.FirstSeen, true),
-		Body:    s.blockViews(p.Slug, c.Body),
-		Replies: p.Replies(c.Number),
-		Feeds:   s.feedLinks(threadPath(p.Slug, c.Number)),
+		Number:    c.Number,
+		Anchor:    commentAnchor(c.Number),
+		Permalink: "#" + commentAnchor(c.Number),
+		Author:    authorName(c.Author),
+		Votes:     votesText(c.Votes),
+		Date:      dateOf(c.FirstSeen, true),
+		Body:      s.blockViews(p.Slug, c.Body),
+		Original:  c.URL,
+		Feeds:     s.feedLinks(threadPath(p.Slug, c.Number)),
 	}
 	if c.Parent != 0 {
 		view.ParentNumber = c.Parent
@@ -393,6 +456,7 @@ func (s *Server) blockViews(slug string, blocks []model.Block) []blockView {
 		if view.Quote && b.QuotesComment > 0 {
 			view.QuotesURL = "#" + commentAnchor(b.QuotesComment)
 			view.QuotesLabel = fmt.Sprintf("comment %d", b.QuotesComment)
+			view.quotes = b.QuotesComment
 		}
 		out = append(out, view)
 	}

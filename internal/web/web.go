@@ -195,7 +195,7 @@ func (s *Server) routes() []route {
 		{"GET /{file}", s.topFeed, topFeedScope},                      // /posts.{ext}, /stories.{ext}
 		{"GET /posts/{file}", s.postPage, nil},                        // /posts/{post} (HTML)
 		{"GET /posts/{post}/{file}", s.commentsFeed, postScope},       // /posts/{post}/comments.{ext}
-		{"GET /posts/{post}/threads/{file}", s.threadFeed, postScope}, // /posts/{post}/threads/{n}.{ext}
+		{"GET /posts/{post}/threads/{file}", s.threadFeed, postScope}, // /posts/{post}/threads/{n}.{ext}, /posts/{post}/threads/{n} (HTML)
 		{"GET /topics/{file}", s.topic, topicScope},                   // /topics/{topic} (HTML), /topics/{topic}.{ext}
 		{"GET /stories", s.storiesPage, storiesScope},                 // HTML: stories, newest activity first (?after=)
 		{"GET /stories/{file}", s.story, storiesScope},                // /stories/{story} (HTML), /stories/{story}.{ext}

@@ -152,7 +152,8 @@ func TestNotFound(t *testing.T) {
 		"/posts/" + budgetSlug + "/threads/-1.atom",
 		"/posts/" + budgetSlug + "/threads/0.atom",
 		"/posts/" + budgetSlug + "/threads/1.5.atom",
-		"/posts/" + budgetSlug + "/threads/1",
+		"/posts/" + budgetSlug + "/threads/99", // the page of no thread
+		"/posts/" + budgetSlug + "/threads/01",
 		"/posts/" + budgetSlug + "/threads/99999999999999999999999.rss",
 		"/topics/nope",
 		"/topics/nope.atom",
@@ -520,10 +521,11 @@ func TestOPML(t *testing.T) {
 	}
 }
 
-// autodiscovery is the <link> naming the feed at path in format f.
+// autodiscovery is the start of the <link> naming the feed at path in
+// format f (its title, which follows, names the feed and the format).
 func autodiscovery(path string, f feeds.Format) string {
 	mediaType, _, _ := strings.Cut(f.MediaType(), ";")
-	return `<link rel="alternate" type="` + mediaType + `" title="` + formatName(f) + `" href="` + testBase + path + "." + string(f) + `">`
+	return `<link rel="alternate" type="` + mediaType + `" href="` + testBase + path + "." + string(f) + `" title="`
 }
 
 func TestHTMLPages(t *testing.T) {
