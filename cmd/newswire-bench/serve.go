@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +38,7 @@ func runServeBench(ctx context.Context, args []string, stdout, stderr io.Writer)
 	duration := fs.Duration("duration", 5*time.Second, "wrk run per case")
 	conns := fs.Int("connections", 16, "wrk connections")
 	feedCount := fs.Int("cached-feeds", 10000, "then: how much memory this many cached feeds hold (0: skip)")
+	rounds := fs.Int("rounds", 1, "rounds of every case and server, each round in a rotated server order; medians are reported")
 	beside := fs.Int("ingest-beside", 10000, "then: load newswire again while this many items are ingested (0: skip)")
 	csvPath := fs.String("csv", "../shared/data/uci-news-dev.csv", "UCI News Aggregator CSV (headlines for --ingest-beside)")
 	if err := fs.Parse(args); err != nil {
@@ -117,17 +119,33 @@ func runServeBench(ctx context.Context, args []string, stdout, stderr io.Writer)
 		{"200 gzip", func(server) []string { return []string{"Accept-Encoding: gzip"} }},
 		{"304", func(s server) []string { return []string{"If-None-Match: " + s.etag} }},
 	}
-	fmt.Fprintf(stdout, "wrk -t1 -c%d -d%s, GOMAXPROCS default, nginx 1 worker\n", *conns, *duration)
-	fmt.Fprintf(stdout, "%-10s %-9s %10s %9s %9s\n", "case", "server", "req/s", "p50 ms", "p99 ms")
+	fmt.Fprintf(stdout, "wrk -t1 -c%d -d%s, GOMAXPROCS default, nginx 1 worker, %d round(s)\n", *conns, *duration, *rounds)
+	fmt.Fprintf(stdout, "%-10s %-16s %10s %9s %9s\n", "case", "server", "req/s", "p50 ms", "p99 ms")
 	for _, c := range cases {
+		runs := map[string][]wrkResult{}
+		for round := range max(*rounds, 1) {
+			// Rotate who goes first: the machine warms and cools.
+			for i := range servers {
+				s := servers[(i+round)%len(servers)]
+				r, err := runWrk(ctx, s.url+path, *conns, *duration, c.headers(s))
+				if err != nil {
+					return fmt.Errorf("%s %s: %w", c.name, s.name, err)
+				}
+				runs[s.name] = append(runs[s.name], r)
+				if *rounds > 1 {
+					fmt.Fprintf(stdout, "%-10s %-16s %10.0f %9.3f %9.3f   (round %d)\n", c.name, s.name, r.rate, r.p50, r.p99, round+1)
+				}
+			}
+		}
 		rates := map[string]float64{}
 		for _, s := range servers {
-			r, err := runWrk(ctx, s.url+path, *conns, *duration, c.headers(s))
-			if err != nil {
-				return fmt.Errorf("%s %s: %w", c.name, s.name, err)
-			}
+			r := medianWrk(runs[s.name])
 			rates[s.name] = r.rate
-			fmt.Fprintf(stdout, "%-10s %-9s %10.0f %9.3f %9.3f\n", c.name, s.name, r.rate, r.p50, r.p99)
+			label := s.name
+			if *rounds > 1 {
+				label += " median"
+			}
+			fmt.Fprintf(stdout, "%-10s %-16s %10.0f %9.3f %9.3f\n", c.name, label, r.rate, r.p50, r.p99)
 		}
 		fmt.Fprintf(stdout, "%-10s newswire/bare Go %.2f, newswire/nginx %.2f, bare Go/nginx %.2f\n", c.name,
 			rates["newswire"]/rates["bare Go"], rates["newswire"]/rates["nginx"], rates["bare Go"]/rates["nginx"])
@@ -153,6 +171,25 @@ func runServeBench(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return cachedFeedsMemory(ctx, filepath.Join(dir, "feeds.db"), *feedCount, stdout)
 	}
 	return nil
+}
+
+// medianWrk is the median of each measure over runs (each measure on its
+// own).
+func medianWrk(runs []wrkResult) wrkResult {
+	median := func(get func(wrkResult) float64) float64 {
+		v := make([]float64, len(runs))
+		for i, r := range runs {
+			v[i] = get(r)
+		}
+		slices.Sort(v)
+		if len(v)%2 == 1 {
+			return v[len(v)/2]
+		}
+		return (v[len(v)/2-1] + v[len(v)/2]) / 2
+	}
+	return wrkResult{rate: median(func(r wrkResult) float64 { return r.rate }),
+		p50: median(func(r wrkResult) float64 { return r.p50 }),
+		p99: median(func(r wrkResult) float64 { return r.p99 })}
 }
 
 // wrkWhileIngesting runs load while up to n synthetic items go through

@@ -176,6 +176,16 @@ type route struct {
 func postScope(r *http.Request) []string  { return []string{model.ScopePost(r.PathValue("post"))} }
 func storiesScope(*http.Request) []string { return []string{model.ScopeStories} }
 func topicScope(*http.Request) []string   { return []string{model.ScopePosts, model.ScopeStories} }
+func postsScope(*http.Request) []string   { return []string{model.ScopePosts, model.ScopeStories} }
+func sourcesScope(*http.Request) []string { return []string{model.ScopeSources} }
+
+// postPageScope is what a post's page (or API document) shows: the post,
+// its topics and the stories of its related items.
+func postPageScope(param string) func(*http.Request) []string {
+	return func(r *http.Request) []string {
+		return []string{model.ScopePost(r.PathValue(param)), model.ScopePosts, model.ScopeStories}
+	}
+}
 func topFeedScope(r *http.Request) []string {
 	if strings.HasPrefix(r.PathValue("file"), "stories.") {
 		return storiesScope(r)
@@ -191,19 +201,19 @@ func topFeedScope(r *http.Request) []string {
 func (s *Server) routes() []route {
 	return []route{
 		{"GET /{$}", s.index, nil},                                    // HTML: posts, stories, topics, threads
-		{"GET /opml", s.opml, nil},                                    // OPML 2.0 subscription list
+		{"GET /opml", s.opml, postsScope},                             // OPML 2.0 subscription list
 		{"GET /{file}", s.topFeed, topFeedScope},                      // /posts.{ext}, /stories.{ext}
-		{"GET /posts/{file}", s.postPage, nil},                        // /posts/{post} (HTML)
+		{"GET /posts/{file}", s.postPage, postPageScope("file")},      // /posts/{post} (HTML)
 		{"GET /posts/{post}/{file}", s.commentsFeed, postScope},       // /posts/{post}/comments.{ext}
 		{"GET /posts/{post}/threads/{file}", s.threadFeed, postScope}, // /posts/{post}/threads/{n}.{ext}, /posts/{post}/threads/{n} (HTML)
 		{"GET /topics/{file}", s.topic, topicScope},                   // /topics/{topic} (HTML), /topics/{topic}.{ext}
 		{"GET /stories", s.storiesPage, storiesScope},                 // HTML: stories, newest activity first (?after=)
 		{"GET /stories/{file}", s.story, storiesScope},                // /stories/{story} (HTML), /stories/{story}.{ext}
-		{"GET /api/posts", s.apiPosts, nil},                           // JSON list of posts
-		{"GET /api/posts/{post}", s.apiPost, nil},                     // JSON post with comments
+		{"GET /api/posts", s.apiPosts, postsScope},                    // JSON list of posts
+		{"GET /api/posts/{post}", s.apiPost, postPageScope("post")},   // JSON post with comments
 		{"GET /api/stories", s.apiStories, storiesScope},              // JSON stories, paged (?limit=, ?after=)
 		{"GET /api/stories/{story}", s.apiStoryDoc, storiesScope},     // JSON story with its items and posts
-		{"GET /api/sources", s.apiSources, nil},                       // JSON feeds polled, with their state
+		{"GET /api/sources", s.apiSources, sourcesScope},              // JSON feeds polled, with their state
 	}
 }
 

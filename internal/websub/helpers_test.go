@@ -29,7 +29,7 @@ var _ Store = (*store.DB)(nil)
 const wait = 5 * time.Second
 
 // recv returns the next value from ch, failing the test after wait.
-func recv[T any](t *testing.T, ch <-chan T, what string) T {
+func recv[T any](t testing.TB, ch <-chan T, what string) T {
 	t.Helper()
 	select {
 	case v := <-ch:
@@ -41,7 +41,7 @@ func recv[T any](t *testing.T, ch <-chan T, what string) T {
 }
 
 // nothing fails the test if ch yields a value within d.
-func nothing[T any](t *testing.T, ch <-chan T, d time.Duration, what string) {
+func nothing[T any](t testing.TB, ch <-chan T, d time.Duration, what string) {
 	t.Helper()
 	select {
 	case v := <-ch:
@@ -99,11 +99,11 @@ func (s *fakeSource) Content(_ context.Context, topic string) (Content, error) {
 	return c, nil
 }
 
-func testLogger(t *testing.T) *slog.Logger {
+func testLogger(t testing.TB) *slog.Logger {
 	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
-func openDB(t *testing.T, path string, c *testClock) *store.DB {
+func openDB(t testing.TB, path string, c *testClock) *store.DB {
 	t.Helper()
 	db, err := store.Open(context.Background(), path,
 		store.Options{Tagger: model.Tagger{Authority: "example.org", Date: "2026"}, Now: c.now})
@@ -120,7 +120,7 @@ type verifyEvent struct {
 
 // env is a hub on a real database, served by an httptest server.
 type env struct {
-	t        *testing.T
+	t        testing.TB
 	path     string
 	db       *store.DB
 	src      *fakeSource
@@ -139,7 +139,7 @@ var fastRetry = Retry{Initial: 10 * time.Millisecond, Factor: 2, Max: 40 * time.
 
 // newEnv builds a hub publishing topic (content "v1") on a new database;
 // mod adjusts its config. The hub is not running yet: see start.
-func newEnv(t *testing.T, mod func(*Config)) *env {
+func newEnv(t testing.TB, mod func(*Config)) *env {
 	t.Helper()
 	e := &env{t: t, path: filepath.Join(t.TempDir(), "newswire.db"), src: &fakeSource{},
 		clock: &testClock{t: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}}
@@ -250,7 +250,7 @@ type subscriber struct {
 	inFlight, most atomic.Int32
 }
 
-func newSubscriber(t *testing.T, configure func(*subscriber)) *subscriber {
+func newSubscriber(t testing.TB, configure func(*subscriber)) *subscriber {
 	s := &subscriber{path: "/cb?id=7", verifies: make(chan url.Values, 100),
 		deliveries: make(chan delivered, 100), statuses: make(chan int, 100), started: make(chan string, 100)}
 	if configure != nil {
