@@ -151,6 +151,20 @@ func TestDocumentCacheByScope(t *testing.T) {
 	if got := st.reads.Load() - reads; got != 2 {
 		t.Errorf("%d posts read after the change, want 2 (the changed post's two feeds)", got)
 	}
+	// A poll updating a source's state leaves the post pages and the API
+	// document of a post alone.
+	pages := []string{ts.URL + "/posts/" + kushnerSlug, ts.URL + "/api/posts/" + kushnerSlug}
+	for _, u := range pages {
+		get(t, u)
+	}
+	reads = st.reads.Load()
+	gens.touch(model.ScopeSources)
+	for _, u := range pages {
+		get(t, u)
+	}
+	if got := st.reads.Load() - reads; got != 0 {
+		t.Errorf("a source update rendered %d post documents again, want 0", got)
+	}
 }
 
 // gatedStore holds every post read until the gate opens.
