@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -191,16 +192,8 @@ func noRepeats(t *testing.T, ids []string) {
 // every post once. Links name first and last.
 func TestArchivedPostFeeds(t *testing.T) {
 	st := newFakeStore()
-	topic := model.Topic{Slug: "busy", Name: "Busy"}
-	addPost := func(i int, published, seen time.Time) {
-		slug := fmt.Sprintf("post-%03d", i)
-		st.posts = append(st.posts, model.Post{ID: testTagger.Post(slug), Slug: slug, Title: fmt.Sprintf("Post %d", i),
-			Published: published, DateFromDump: true, FirstSeen: seen, Updated: seen,
-			Body: []model.Block{para("Body.")}, Topics: []model.Topic{topic}})
-	}
-	for i := 1; i <= 110; i++ {
-		addPost(i, t0.Add(time.Duration(i)*time.Hour), t0.Add(time.Duration(i)*time.Hour))
-	}
+	addPosts(st, 110)
+	addPost := func(i int, published, seen time.Time) { addBusyPost(st, i, published, seen) }
 	ts := newTestServer(t, st)
 	for path, n := range map[string]int{"/posts.atom": len(st.posts), "/topics/busy.atom": 110} {
 		ids, pages := walk(t, ts.URL, ts.URL+path)
@@ -239,11 +232,7 @@ func TestArchivedStoryFeed(t *testing.T) {
 	st := newFakeStore()
 	story := &st.stories[0]
 	base := len(story.Members)
-	for i := range 120 {
-		story.Members = append(story.Members, model.StoryMember{Added: t0.Add(time.Duration(i+1) * time.Minute),
-			Item: model.Item{ID: fmt.Sprintf("tag:example,2026:item/%03d", i), Title: fmt.Sprintf("Report %d", i),
-				Outlet: fmt.Sprintf("Outlet %d", i), URL: fmt.Sprintf("https://outlet%d.example/r", i)}})
-	}
+	addReports(story, 120)
 	ts := newTestServer(t, st)
 	ids, pages := walk(t, ts.URL, ts.URL+"/stories/"+story.Key+".atom")
 	if len(ids) != base+120 || len(pages) != 2 {
@@ -262,16 +251,59 @@ func TestArchivedStoryFeed(t *testing.T) {
 
 // Archive documents pass the same validators as every feed.
 func TestValidateArchivePages(t *testing.T) {
-	ts := newTestServer(t, busyStore(120))
+	st := busyStore(120)
+	addPosts(st, 110)
+	addReports(&st.stories[0], 120)
+	ts := newTestServer(t, st)
 	dir := t.TempDir()
-	for _, f := range feeds.Formats {
-		for query, entries := range map[string]int{"": 70, "?archive=1": 50} {
-			_, body := get(t, ts.URL+"/posts/"+busySlug+"/comments."+string(f)+query)
-			file := filepath.Join(dir, "comments"+strings.TrimPrefix(query, "?archive=")+"."+string(f))
-			if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
-				t.Fatal(err)
+	feedsOf := map[string]int{ // path → entries
+		"/posts/" + busySlug + "/comments": 120,
+		"/posts":                           len(st.posts),
+		"/topics/busy":                     110,
+		"/stories/" + st.stories[0].Key:    len(st.stories[0].Members),
+	}
+	for path, n := range feedsOf {
+		l := newArchiveLayout(n, DefaultPageSize)
+		for _, k := range []int{l.current, 1} {
+			query := ""
+			if k != l.current {
+				query = "?archive=" + strconv.Itoa(k)
 			}
-			validateFeed(t, f, string(f)+query, file, entries)
+			lo, hi := l.span(k)
+			for _, f := range feeds.Formats {
+				_, body := get(t, ts.URL+path+"."+string(f)+query)
+				name := strings.NewReplacer("/", "_", "?", "_", "=", "_").Replace(path + query)
+				file := filepath.Join(dir, name+"."+string(f))
+				if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				validateFeed(t, f, path+"."+string(f)+query, file, hi-lo)
+			}
 		}
+	}
+}
+
+// addPosts adds n posts filed under the topic "busy", one an hour.
+func addPosts(st *fakeStore, n int) {
+	for i := 1; i <= n; i++ {
+		addBusyPost(st, i, t0.Add(time.Duration(i)*time.Hour), t0.Add(time.Duration(i)*time.Hour))
+	}
+}
+
+// addBusyPost adds post i, filed under "busy", dated published and first
+// seen at seen.
+func addBusyPost(st *fakeStore, i int, published, seen time.Time) {
+	slug := fmt.Sprintf("post-%03d", i)
+	st.posts = append(st.posts, model.Post{ID: testTagger.Post(slug), Slug: slug, Title: fmt.Sprintf("Post %d", i),
+		Published: published, DateFromDump: true, FirstSeen: seen, Updated: seen,
+		Body: []model.Block{para("Body.")}, Topics: []model.Topic{{Slug: "busy", Name: "Busy"}}})
+}
+
+// addReports adds n reports from n outlets to story, one a minute.
+func addReports(story *model.Story, n int) {
+	for i := range n {
+		story.Members = append(story.Members, model.StoryMember{Added: t0.Add(time.Duration(i+1) * time.Minute),
+			Item: model.Item{ID: fmt.Sprintf("tag:example,2026:item/%03d", i), Title: fmt.Sprintf("Report %d", i),
+				Outlet: fmt.Sprintf("Outlet %d", i), URL: fmt.Sprintf("https://outlet%d.example/r", i)}})
 	}
 }
