@@ -35,6 +35,7 @@ commands:
   scale       ingest and cluster 10k/100k/1M synthetic items; items/s and peak memory
   background  print the document frequencies dedup embeds (from the tuning half)
   serve       load a 100-entry topic feed with wrk: newswire, a bare Go handler and nginx
+  websub      the built-in WebSub hub: verifications/s, and delivery of a change to every topic with slow subscribers
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runBackground(args[1:], stdout, stderr)
 	case "serve":
 		return runServeBench(ctx, args[1:], stdout, stderr)
+	case "websub":
+		return runWebSubBench(ctx, args[1:], stdout, stderr)
 	}
 	fmt.Fprint(stderr, usage)
 	return errUsage

@@ -39,13 +39,16 @@ type slot struct {
 
 // dispatcher runs jobs with a fixed number of workers. Jobs are keyed: a
 // key never has two jobs running, a newer job replaces one still waiting,
-// and a failed job waits on a timer (not in a worker) before its retry, so
-// a slow or failing key never holds up the others beyond the one worker
-// its running attempt takes.
+// and a failed job waits on a timer (not in a worker) before its retry.
+// An attempt still running after slowAfter gives its worker back and goes
+// on in the slow lane (at most slowLimit attempts at once), so slow
+// subscribers cannot take every worker: the prompt ones keep being served.
 type dispatcher struct {
-	retry Retry
-	log   *slog.Logger
-	what  string // "delivery", "ping": for log messages
+	retry     Retry
+	log       *slog.Logger
+	what      string // "delivery", "ping": for log messages
+	slowAfter time.Duration
+	slowLimit int
 
 	mu      sync.Mutex
 	slots   map[string]*slot
@@ -54,8 +57,21 @@ type dispatcher struct {
 	wake    chan struct{} // a key was queued
 }
 
-func newDispatcher(what string, r Retry, log *slog.Logger) *dispatcher {
-	return &dispatcher{what: what, retry: r.withDefaults(), log: log,
+// Defaults of the slow lane: an attempt that has run this long moves out
+// of its worker, and at most this many attempts run in the slow lane.
+const (
+	DefaultSlowAfter   = time.Second
+	DefaultSlowWorkers = 64
+)
+
+func newDispatcher(what string, r Retry, log *slog.Logger, slowAfter time.Duration, slowLimit int) *dispatcher {
+	if slowAfter <= 0 {
+		slowAfter = DefaultSlowAfter
+	}
+	if slowLimit <= 0 {
+		slowLimit = DefaultSlowWorkers
+	}
+	return &dispatcher{what: what, retry: r.withDefaults(), log: log, slowAfter: slowAfter, slowLimit: slowLimit,
 		slots: map[string]*slot{}, wake: make(chan struct{}, 1)}
 }
 
@@ -186,8 +202,9 @@ func (d *dispatcher) fire(key string, s *slot) {
 }
 
 // run starts workers goroutines that run jobs until ctx is done, counted
-// in wg.
+// in wg (with the attempts they start).
 func (d *dispatcher) run(ctx context.Context, workers int, wg *sync.WaitGroup) {
+	slowLane := make(chan struct{}, d.slowLimit)
 	for range workers {
 		wg.Go(func() {
 			for ctx.Err() == nil {
@@ -199,9 +216,34 @@ func (d *dispatcher) run(ctx context.Context, workers int, wg *sync.WaitGroup) {
 					}
 					continue
 				}
-				out, err := j.attempt(ctx)
-				d.finish(key, s, j, out, err)
+				d.attempt(ctx, wg, slowLane, key, s, j)
 			}
+		})
+	}
+}
+
+// attempt runs one attempt of j and waits for it, or, once it has run
+// slowAfter and the slow lane has room, leaves it running there.
+func (d *dispatcher) attempt(ctx context.Context, wg *sync.WaitGroup, slowLane chan struct{}, key string, s *slot, j job) {
+	finished := make(chan struct{})
+	wg.Go(func() {
+		defer close(finished)
+		out, err := j.attempt(ctx)
+		d.finish(key, s, j, out, err)
+	})
+	slow := time.NewTimer(d.slowAfter)
+	defer slow.Stop()
+	select {
+	case <-finished:
+		return
+	case <-slow.C:
+	}
+	select {
+	case <-finished:
+	case slowLane <- struct{}{}:
+		wg.Go(func() {
+			<-finished
+			<-slowLane
 		})
 	}
 }

@@ -68,8 +68,12 @@ type Config struct {
 	LeaseMin, LeaseDefault, LeaseMax time.Duration
 	// Timeout bounds each outbound request.
 	Timeout time.Duration
-	// Workers is how many outbound requests run at once.
-	Workers int
+	// Workers is how many outbound requests run at once, not counting
+	// those that have taken over SlowAfter (DefaultSlowAfter), of which
+	// up to SlowWorkers (DefaultSlowWorkers) more run on their own.
+	Workers     int
+	SlowAfter   time.Duration
+	SlowWorkers int
 	// Retry says how failed deliveries are retried.
 	Retry Retry
 	// SweepInterval is how often expired subscriptions are deleted (they
@@ -141,7 +145,7 @@ func New(cfg Config) (*Hub, error) {
 	if cfg.SweepInterval <= 0 {
 		cfg.SweepInterval = DefaultSweepInterval
 	}
-	h := &Hub{cfg: cfg, disp: newDispatcher("websub: delivery", cfg.Retry, cfg.Logger),
+	h := &Hub{cfg: cfg, disp: newDispatcher("websub: delivery", cfg.Retry, cfg.Logger, cfg.SlowAfter, cfg.SlowWorkers),
 		notify: make(chan struct{}, 1)}
 	h.notify <- struct{}{} // Run starts with a pass
 	return h, nil

@@ -267,6 +267,34 @@ func TestSlowSubscriber(t *testing.T) {
 	}
 }
 
+// TestManySlowSubscribers: more slow subscribers than workers still leave
+// room for a prompt one: a slow attempt gives its worker back after
+// SlowAfter and goes on in the slow lane.
+func TestManySlowSubscribers(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.Workers, c.SlowAfter = 2, 20*time.Millisecond })
+	e.start()
+	block := make(chan struct{})
+	defer close(block) // before the servers close
+	var slow []*subscriber
+	for range 4 {
+		s := newSubscriber(t, func(s *subscriber) { s.block = block })
+		e.subscribe(s, nil)
+		slow = append(slow, s)
+	}
+	fast := newSubscriber(t, nil)
+	e.subscribe(fast, nil)
+	e.src.set(topic, "v2")
+	e.hub.Notify()
+	if d := recv(t, fast.deliveries, "the prompt subscriber's delivery"); d.body != "v2" {
+		t.Fatalf("fast got %q", d.body)
+	}
+	for i, s := range slow {
+		if b := recv(t, s.started, "a slow delivery"); b != "v2" {
+			t.Fatalf("slow %d got %q", i, b)
+		}
+	}
+}
+
 // TestGone: a 410 answer removes the subscription.
 func TestGone(t *testing.T) {
 	e := newEnv(t, nil)

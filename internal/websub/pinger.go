@@ -63,7 +63,7 @@ func NewPinger(cfg PingerConfig) (*Pinger, error) {
 		cfg.Workers = DefaultPingWorkers
 	}
 	cfg.Retry = cfg.Retry.withDefaults()
-	return &Pinger{cfg: cfg, disp: newDispatcher("websub: ping", cfg.Retry, cfg.Logger)}, nil
+	return &Pinger{cfg: cfg, disp: newDispatcher("websub: ping", cfg.Retry, cfg.Logger, 0, 0)}, nil
 }
 
 // Ping queues a publish ping for each topic and returns at once.
