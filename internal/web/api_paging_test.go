@@ -2,7 +2,9 @@ package web
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -58,6 +60,41 @@ func TestAPIPostsPaging(t *testing.T) {
 	for _, bad := range []string{"?limit=0", "?limit=x", "?after=no-such-post"} {
 		if resp, _ := get(t, ts.URL+"/api/posts"+bad); resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("%s: %d, want 400", bad, resp.StatusCode)
+		}
+	}
+}
+
+// /api says where the listings, feeds and hub are, and how to page.
+func TestAPIIndex(t *testing.T) {
+	srv := NewServer(Config{Store: newFakeStore(), BaseURL: testBase, Tagger: testTagger,
+		Logger: slog.New(slog.DiscardHandler), HubURL: testBase + "/hub"})
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	resp, body := get(t, ts.URL+"/api")
+	var idx struct {
+		Posts struct {
+			URL    string   `json:"url"`
+			Item   string   `json:"item"`
+			Paging []string `json:"paging"`
+		} `json:"posts"`
+		Hub   *string `json:"hub"`
+		Feeds struct {
+			Atom string `json:"atom"`
+		} `json:"feeds"`
+		PageSize int `json:"page_size"`
+	}
+	if err := json.Unmarshal([]byte(body), &idx); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("/api: %d %v", resp.StatusCode, err)
+	}
+	if idx.Posts.URL != testBase+"/api/posts" || idx.Posts.Item != testBase+"/api/posts/{post}" ||
+		len(idx.Posts.Paging) != 2 || idx.Hub == nil || *idx.Hub != testBase+"/hub" ||
+		idx.Feeds.Atom != testBase+"/posts.atom" || idx.PageSize != DefaultPageSize {
+		t.Errorf("/api: %s", body)
+	}
+	// Every URL it names answers.
+	for _, u := range []string{idx.Posts.URL, idx.Feeds.Atom} {
+		if resp, _ := get(t, ts.URL+strings.TrimPrefix(u, testBase)); resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: %d", u, resp.StatusCode)
 		}
 	}
 }

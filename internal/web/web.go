@@ -179,6 +179,10 @@ func topicScope(*http.Request) []string   { return []string{model.ScopePosts, mo
 func postsScope(*http.Request) []string   { return []string{model.ScopePosts, model.ScopeStories} }
 func sourcesScope(*http.Request) []string { return []string{model.ScopeSources} }
 
+// fixedScope is the scope of a document no write changes (only a change
+// of unknown extent renders it again).
+func fixedScope(*http.Request) []string { return []string{"fixed"} }
+
 // postPageScope is what a post's page (or API document) shows: the post,
 // its topics and the stories of its related items.
 func postPageScope(param string) func(*http.Request) []string {
@@ -209,6 +213,7 @@ func (s *Server) routes() []route {
 		{"GET /topics/{file}", s.topic, topicScope},                   // /topics/{topic} (HTML), /topics/{topic}.{ext}
 		{"GET /stories", s.storiesPage, storiesScope},                 // HTML: stories, newest activity first (?after=)
 		{"GET /stories/{file}", s.story, storiesScope},                // /stories/{story} (HTML), /stories/{story}.{ext}
+		{"GET /api", s.apiIndexDoc, fixedScope},                       // JSON: where the API's listings and feeds are
 		{"GET /api/posts", s.apiPosts, postsScope},                    // JSON list of posts
 		{"GET /api/posts/{post}", s.apiPost, postPageScope("post")},   // JSON post with comments
 		{"GET /api/stories", s.apiStories, storiesScope},              // JSON stories, paged (?limit=, ?after=)
