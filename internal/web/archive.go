@@ -15,18 +15,36 @@ import (
 // when Config.PageSize is not set.
 const DefaultPageSize = 50
 
-// Every feed whose entries arrive in a lasting order is an RFC 5005
-// archived feed: comment and thread feeds (comments by number), the posts
-// and topic feeds (posts by arrival) and story feeds (reports by when
-// they joined). The entries, oldest first, are cut into blocks of
-// PageSize: block k holds entries (k-1)·size+1 … k·size. The subscription
-// document holds the last block and, while that one is not full, the
-// block before it too, so it always shows the newest PageSize entries (all
-// of them when there are fewer) and at most 2·PageSize−1. Every block
-// before those is an archive document (?archive=k): full, so its entries
-// never change, and rendered without anything that changes later (such as
-// reply counts). Walking from the subscription document down the
-// prev-archive (or next) links gives every entry exactly once.
+// Feeds are cut into pages by the order their entries arrived, oldest
+// first, in blocks of PageSize: block k holds entries (k-1)·size+1 …
+// k·size. The subscription document holds the last block and, while that
+// one is not full, the block before it too, so it always shows the newest
+// PageSize entries (all of them when there are fewer) and at most
+// 2·PageSize−1. Every block before those is a page of its own, linked by
+// next (older) and previous (newer), with first (the subscription
+// document) and last (block 1). Walking from the subscription document
+// down the next links gives every entry exactly once.
+//
+// Where entries keep their place once they arrive — comments (by number)
+// and posts (by arrival) — the feed is an RFC 5005 archived feed: its
+// older blocks are archive documents (?archive=k, fh:archive, also linked
+// prev-archive, next-archive and current), rendered without anything
+// that grows later (reply counts), so they never change and are cached
+// for a year. Where entries can leave or move — a topic's posts (a post's
+// topics can be edited) and a story's reports (stories are re-clustered
+// and merged) — it is an RFC 5005 paged feed: its older blocks (?page=k)
+// are current views, cached like any document.
+
+// paging says how a feed's older blocks are served.
+type paging struct {
+	param    string // the query parameter naming a block
+	archived bool   // an archived feed (blocks never change), else a paged one
+}
+
+var (
+	archivedFeedPaging = paging{param: "archive", archived: true}
+	pagedFeedPaging    = paging{param: "page"}
+)
 
 // archiveLayout is the RFC 5005 layout of a feed of n entries.
 type archiveLayout struct {
@@ -44,19 +62,19 @@ func newArchiveLayout(n, size int) archiveLayout {
 	return archiveLayout{n: n, size: size, current: current, blocks: blocks}
 }
 
-// page is the block a request asks for (?archive=k), and whether it is an
-// archive document; the subscription document is block current. A block
-// the subscription document still holds is answered with a redirect
-// there: archive pages link to the next one before it is full, so that
-// their links never change.
-func (l archiveLayout) page(r *http.Request, subscription string) (int, bool, error) {
-	q := r.URL.Query().Get("archive")
+// page is the block a request asks for (?archive=k or ?page=k), and
+// whether it is an older block; the subscription document is block
+// current. A block the subscription document still holds is answered with
+// a redirect there: archive pages link to the next one before it is full,
+// so that their links never change.
+func (l archiveLayout) page(r *http.Request, param, subscription string) (int, bool, error) {
+	q := r.URL.Query().Get(param)
 	if q == "" {
 		return l.current, false, nil
 	}
 	k, err := strconv.Atoi(q)
 	if err != nil || k < 1 || k > l.blocks || strconv.Itoa(k) != q {
-		return 0, false, notFound("no archive page %q of this feed (there are %d)", q, l.current-1)
+		return 0, false, notFound("no page %s=%q of this feed (there are %d)", param, q, l.current-1)
 	}
 	if k >= l.current {
 		return 0, false, &notYetArchived{current: subscription}
@@ -73,23 +91,25 @@ func (l archiveLayout) span(k int) (lo, hi int) {
 	return lo, min(k*l.size, l.n)
 }
 
-// archivedFeed serves one document of the archived feed at path whose n
-// entries are in a lasting order, oldest first: build makes the feed of
-// the entries lo … hi-1, told whether it is an archive document.
-func (s *Server) archivedFeed(r *http.Request, f feeds.Format, path string, n int,
+// pagedFeed serves one document of the feed at path whose n entries are
+// in the order they arrived, oldest first: build makes the feed of the
+// entries lo … hi-1, told whether it is an archive document (which must
+// not show what grows later).
+func (s *Server) pagedFeed(r *http.Request, f feeds.Format, path string, n int, pg paging,
 	build func(lo, hi int, archive bool) *feeds.Feed) (*document, error) {
 	l := newArchiveLayout(n, s.pageSize)
-	k, archive, err := l.page(r, s.feedURL(path, f))
+	k, older, err := l.page(r, pg.param, s.feedURL(path, f))
 	if err != nil {
 		return nil, err
 	}
+	archive := older && pg.archived
 	lo, hi := l.span(k)
 	feed := build(lo, hi, archive)
 	feed.Archive = archive
-	s.archiveLinks(feed, f, path, l, k)
+	s.pageLinks(feed, f, path, l, k, pg)
 	query := ""
-	if archive {
-		query = "?archive=" + strconv.Itoa(k)
+	if older {
+		query = "?" + pg.param + "=" + strconv.Itoa(k)
 	}
 	doc, err := s.renderFeedPage(f, path, query, feed)
 	if err != nil {
@@ -99,30 +119,34 @@ func (s *Server) archivedFeed(r *http.Request, f feeds.Format, path string, n in
 	return doc, nil
 }
 
-// archiveLinks adds the RFC 5005 links of document k: archived feeds'
-// prev-archive, next-archive and current, paged feeds' next, previous,
-// first (the subscription document) and last (the oldest page); JSON
-// Feed renders next as next_url. An archive page's links depend on k
-// alone, so they never change: the next newer page is ?archive=k+1 even
+// pageLinks adds the RFC 5005 links of document k: paged feeds' next,
+// previous, first (the subscription document) and last (the oldest
+// page), and archived feeds' prev-archive, next-archive and current too;
+// JSON Feed renders next as next_url. A page's links depend on k alone,
+// so an archive page's never change: the next newer page is k+1 even
 // while its entries are still in the subscription document.
-func (s *Server) archiveLinks(feed *feeds.Feed, f feeds.Format, path string, l archiveLayout, k int) {
+func (s *Server) pageLinks(feed *feeds.Feed, f feeds.Format, path string, l archiveLayout, k int, pg paging) {
 	subscription := s.feedURL(path, f)
 	link := func(rel, href string) {
 		feed.Links = append(feed.Links, feeds.Link{Rel: rel, Type: bareType(f), Href: href})
 	}
-	archive := func(block int) string { return subscription + "?archive=" + strconv.Itoa(block) }
+	page := func(block int) string { return subscription + "?" + pg.param + "=" + strconv.Itoa(block) }
 	if k > 1 {
-		link("prev-archive", archive(k-1))
-		link("next", archive(k-1))
+		if pg.archived {
+			link("prev-archive", page(k-1))
+		}
+		link("next", page(k-1))
 	}
 	if k < l.current {
-		link("current", subscription)
-		link("next-archive", archive(k+1))
-		link("previous", archive(k+1))
+		if pg.archived {
+			link("current", subscription)
+			link("next-archive", page(k+1))
+		}
+		link("previous", page(k+1))
 	}
 	link("first", subscription)
 	if l.current > 1 {
-		link("last", archive(1))
+		link("last", page(1))
 	} else {
 		link("last", subscription)
 	}
@@ -134,7 +158,7 @@ func (s *Server) archivedCommentFeed(r *http.Request, f feeds.Format, p *model.P
 	path, title, htmlURL string) (*document, error) {
 	comments = slices.Clone(comments)
 	slices.SortFunc(comments, func(a, b model.Comment) int { return cmp.Compare(a.Number, b.Number) })
-	return s.archivedFeed(r, f, path, len(comments), func(lo, hi int, archive bool) *feeds.Feed {
+	return s.pagedFeed(r, f, path, len(comments), archivedFeedPaging, func(lo, hi int, archive bool) *feeds.Feed {
 		page := comments[lo:hi]
 		feed := s.commentFeed(p, page, path, title, htmlURL)
 		if archive {

@@ -39,7 +39,7 @@ func (s *Server) postsFeed(r *http.Request, ext string) (*document, error) {
 		return nil, err
 	}
 	posts = postsByArrival(posts)
-	return s.archivedFeed(r, f, postsPath, len(posts), func(lo, hi int, archive bool) *feeds.Feed {
+	return s.pagedFeed(r, f, postsPath, len(posts), archivedFeedPaging, func(lo, hi int, archive bool) *feeds.Feed {
 		feed := s.postListFeed(postsPath, s.title, s.abs("/"), posts[lo:hi])
 		feed.Subtitle = "Every post, newest first"
 		if archive {
@@ -132,12 +132,11 @@ func (s *Server) topicFeed(r *http.Request, slug, ext string) (*document, error)
 	}
 	posts = postsByArrival(posts)
 	path := topicPath(topic.Slug)
-	return s.archivedFeed(r, f, path, len(posts), func(lo, hi int, archive bool) *feeds.Feed {
+	return s.pagedFeed(r, f, path, len(posts), pagedFeedPaging, func(lo, hi int, _ bool) *feeds.Feed {
 		feed := s.postListFeed(path, s.title+": "+topic.Name, s.abs(path), posts[lo:hi])
 		feed.Subtitle = "Posts filed under " + topic.Name
 		feed.Categories = []feeds.Category{s.category(topic)}
-		if archive {
-			freezePostReplies(feed)
+		if hi < len(posts) { // an older page: posts only
 			return feed
 		}
 		if len(stories) > 0 {

@@ -189,22 +189,15 @@ func itemSource(it *model.Item) *feeds.Source {
 }
 
 // storyFeed serves /stories/{story}.{ext}: every item covering the
-// story, an archived feed (items in the order they joined it).
+// story, a paged feed (items in the order they joined it; re-clustering
+// and merges can move them, so older pages are not archives).
 func (s *Server) storyFeed(r *http.Request, f feeds.Format, st *model.Story) (*document, error) {
 	members := slices.Clone(st.Members)
 	slices.SortStableFunc(members, func(a, b model.StoryMember) int {
 		return cmp.Or(a.Added.Compare(b.Added), strings.Compare(a.Item.ID, b.Item.ID))
 	})
-	path := storyPath(st.Key)
-	return s.archivedFeed(r, f, path, len(members), func(lo, hi int, archive bool) *feeds.Feed {
-		feed := s.storyFeedDoc(st, members[lo:hi])
-		if archive {
-			// The outlet count grows with the story: an archive page
-			// does not state it.
-			feed.Subtitle = storySubtitle(&model.Story{})
-			feed.Updated = latest(feed.Entries)
-		}
-		return feed
+	return s.pagedFeed(r, f, storyPath(st.Key), len(members), pagedFeedPaging, func(lo, hi int, _ bool) *feeds.Feed {
+		return s.storyFeedDoc(st, members[lo:hi])
 	})
 }
 
