@@ -60,21 +60,17 @@ func runWebSubBench(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	defer stopSubs()
 
-	hubAddr, stopHub, err := listen(http.NotFoundHandler())
-	if err != nil {
-		return err
-	}
-	stopHub()
-	hub, err := websub.New(websub.Config{URL: hubAddr + "/hub", Store: db, Source: src, Workers: *workers,
-		Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		return err
-	}
-	hubURL, stopHubServer, err := listen(hub)
+	var hub *websub.Hub // set before the first request
+	hubURL, stopHubServer, err := listen(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hub.ServeHTTP(w, r) }))
 	if err != nil {
 		return err
 	}
 	defer stopHubServer()
+	hub, err = websub.New(websub.Config{URL: hubURL, Store: db, Source: src, Workers: *workers,
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return err
+	}
 	runCtx, stopRun := context.WithCancel(ctx)
 	ran := make(chan error, 1)
 	go func() { ran <- hub.Run(runCtx) }()
@@ -94,6 +90,9 @@ func runWebSubBench(ctx context.Context, args []string, stdout, stderr io.Writer
 		}
 	}
 	if err := rec.waitVerified(ctx, *subs, time.Minute); err != nil {
+		return err
+	}
+	if err := waitStored(ctx, db, *topics, topicURL, *subs, time.Minute); err != nil {
 		return err
 	}
 	verifyTook := time.Since(start)
@@ -124,6 +123,29 @@ func runWebSubBench(ctx context.Context, args []string, stdout, stderr io.Writer
 			*slow, *slowDelay, time.Since(changed).Seconds())
 	}
 	return nil
+}
+
+// waitStored waits until the hub has stored n subscriptions to the topics
+// (a subscriber answers the verification before the hub stores it).
+func waitStored(ctx context.Context, db *store.DB, topics int, topicURL func(int) string, n int, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		stored := 0
+		for i := range topics {
+			subs, err := db.WebSubSubscriptions(ctx, topicURL(i), time.Now())
+			if err != nil {
+				return err
+			}
+			stored += len(subs)
+		}
+		if stored >= n {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d of %d subscriptions stored after %s", stored, n, limit)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

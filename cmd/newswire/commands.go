@@ -133,7 +133,7 @@ func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
 	}
 	webCfg := web.Config{Store: db, BaseURL: cfg.BaseURL, Tagger: db.Tagger(),
 		Logger: logger, SiteTitle: "newswire", AdminToken: *adminToken, Admin: db, PageSize: *pageSize,
-		Generation: db.Generation, HubURL: pusher.HubURL}
+		Generation: db.Generation, HubURL: pusher.HubURL, HubListedOnly: pusher.ListedOnly}
 	if pusher.Handler != nil {
 		webCfg.Hub = pusher.Handler
 	}

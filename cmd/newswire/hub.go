@@ -6,25 +6,20 @@ import (
 	"sync"
 	"time"
 
+	"github.com/newswire/newswire/internal/model"
 	"github.com/newswire/newswire/internal/web"
 	"github.com/newswire/newswire/internal/websub"
 	"github.com/newswire/newswire/store"
 )
 
-// feedContent is the web server as the hub's source of topic content.
+// feedContent is the web server as the hub's source of topic content. Its
+// server is set once the server exists (the server names the hub; the hub
+// reads the server's feeds), before the hub runs.
 type feedContent struct{ web *web.Server }
 
-func (c feedContent) Content(ctx context.Context, topic string) (websub.Content, error) {
-	body, contentType, err := c.web.Content(ctx, topic)
-	return websub.Content{Body: body, ContentType: contentType}, err
-}
-
-// lateSource is a websub.Source whose server is set after the hub is made
-// (the server names the hub; the hub reads the server's feeds).
-type lateSource struct{ content *feedContent }
-
-func (s lateSource) Content(ctx context.Context, topic string) (websub.Content, error) {
-	return s.content.Content(ctx, topic)
+func (c *feedContent) Content(ctx context.Context, topic string) (websub.Content, error) {
+	body, contentType, etag, err := c.web.Content(ctx, topic)
+	return websub.Content{Body: body, ContentType: contentType, Tag: etag}, err
 }
 
 // push is how feeds reach subscribers without polling: the built-in WebSub
@@ -33,16 +28,18 @@ func (s lateSource) Content(ctx context.Context, topic string) (websub.Content, 
 type push struct {
 	HubURL  string
 	Handler *websub.Hub // nil with an external hub
-	content feedContent
-	notify  func()
-	run     []func(context.Context) error
+	// ListedOnly: the hub is told only about the feeds /opml lists.
+	ListedOnly bool
+	content    feedContent
+	notify     func()
+	run        []func(context.Context) error
 }
 
 // newPush makes the built-in hub at base/hub, or, when external is set, a
 // watcher that pings that hub when a listed feed's content changes.
 func newPush(db *store.DB, base, external string, logger *slog.Logger) (*push, error) {
 	p := &push{}
-	source := lateSource{content: &p.content}
+	source := &p.content
 	log := logger.With("component", "websub")
 	if external == "" {
 		p.HubURL = base + "/hub"
@@ -54,7 +51,7 @@ func newPush(db *store.DB, base, external string, logger *slog.Logger) (*push, e
 		p.run = append(p.run, hub.Run)
 		return p, nil
 	}
-	p.HubURL = external
+	p.HubURL, p.ListedOnly = external, true
 	pinger, err := websub.NewPinger(websub.PingerConfig{Hub: external, Logger: log})
 	if err != nil {
 		return nil, err
@@ -81,8 +78,9 @@ func (p *push) topics(log *slog.Logger) func() []string {
 }
 
 // Start sets the server whose feeds are pushed and runs the hub (or
-// watcher and pinger) and a loop that tells it about every change to the
-// database (checked every interval), until ctx is done.
+// watcher and pinger) and a loop that tells it about every change to what
+// feeds show (the posts and the stories, numbered by generation; checked
+// every interval), until ctx is done.
 func (p *push) Start(ctx context.Context, wg *sync.WaitGroup, srv *web.Server, generation func(...string) uint64,
 	interval time.Duration, logger *slog.Logger) {
 	p.content.web = srv
@@ -93,13 +91,14 @@ func (p *push) Start(ctx context.Context, wg *sync.WaitGroup, srv *web.Server, g
 			}
 		})
 	}
-	last := generation() // now: a change made once Start returns is told
-	wg.Go(func() { notifyChanges(ctx, generation, last, interval, p.notify) })
+	feedsChanged := func() uint64 { return generation(model.ScopePosts, model.ScopeStories) }
+	last := feedsChanged() // now: a change made once Start returns is told
+	wg.Go(func() { notifyChanges(ctx, feedsChanged, last, interval, p.notify) })
 }
 
-// notifyChanges calls notify whenever the database generation moved from
-// last, checking every interval, until ctx is done.
-func notifyChanges(ctx context.Context, generation func(...string) uint64, last uint64, interval time.Duration, notify func()) {
+// notifyChanges calls notify whenever changed() moves from last, checking
+// every interval, until ctx is done.
+func notifyChanges(ctx context.Context, changed func() uint64, last uint64, interval time.Duration, notify func()) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -108,7 +107,7 @@ func notifyChanges(ctx context.Context, generation func(...string) uint64, last 
 			return
 		case <-t.C:
 		}
-		if g := generation(); g != last {
+		if g := changed(); g != last {
 			last = g
 			notify()
 		}

@@ -132,6 +132,7 @@ func TestWebSubHub(t *testing.T) {
 	}
 	sub := newSubscriber(t, "a shared secret")
 	sub.subscribe(t, d, topic)
+	waitForRows(t, db, "websub_subscriptions", 1) // stored once verified
 
 	addComment := func(n int, text string) {
 		t.Helper()
@@ -209,7 +210,7 @@ func TestExternalHub(t *testing.T) {
 	}
 	// The watcher's first look records what every listed feed holds.
 	_, opml := d.get(t, "/opml")
-	waitForTopicHashes(t, db, 3*len(opmlFeeds(t, opml)))
+	waitForRows(t, db, "websub_topics", 3*len(opmlFeeds(t, opml)))
 	f, err := os.OpenFile(dump, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -264,9 +265,9 @@ func TestExternalHub(t *testing.T) {
 	}
 }
 
-// waitForTopicHashes waits until the daemon recorded the content of the
-// given number of feeds it tells a hub about.
-func waitForTopicHashes(t *testing.T, path string, topics int) {
+// waitForRows waits until the daemon's database at path holds at least n
+// rows in table (a WebSub table).
+func waitForRows(t *testing.T, path, table string, n int) {
 	t.Helper()
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
@@ -275,12 +276,12 @@ func waitForTopicHashes(t *testing.T, path string, topics int) {
 	defer db.Close()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		var n int
-		if err := db.QueryRow(`SELECT COUNT(*) FROM websub_topics`).Scan(&n); err == nil && n >= topics {
+		var got int
+		if err := db.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&got); err == nil && got >= n {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("the watcher recorded no topic")
+			t.Fatalf("%s has %d rows, want %d", table, got, n)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

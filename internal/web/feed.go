@@ -174,15 +174,40 @@ func (s *Server) renderFeed(f feeds.Format, path string, feed *feeds.Feed) (*doc
 // query (such as "?after=…", or "" for the first page), in format f.
 func (s *Server) renderFeedPage(f feeds.Format, path, query string, feed *feeds.Feed) (*document, error) {
 	feed.SelfURL = s.feedURL(path, f) + query
-	if s.hubURL != "" {
-		feed.Links = append(feed.Links, feeds.Link{Rel: "hub", Href: s.hubURL})
+	hub := s.hubFor(path, query)
+	if hub != "" {
+		feed.Links = append(feed.Links, feeds.Link{Rel: "hub", Href: hub})
 	}
 	var buf bytes.Buffer
 	if err := feeds.Render(&buf, f, feed); err != nil {
 		return nil, fmt.Errorf("render %s feed %s: %w", f, path, err)
 	}
 	return &document{contentType: f.MediaType(), body: buf.Bytes(), modified: feed.Updated, kind: string(f),
-		self: feed.SelfURL, hub: s.hubURL}, nil
+		self: feed.SelfURL, hub: hub}, nil
+}
+
+// hubFor is the WebSub hub the document at path and query names: the
+// configured one, unless it is told only about the listed feeds and this
+// is not one of them.
+func (s *Server) hubFor(path, query string) string {
+	if s.hubListed && (query != "" || !isListedPath(path)) {
+		return ""
+	}
+	return s.hubURL
+}
+
+// isListedPath reports whether path is one of the feeds listedFeeds
+// names: all posts, all stories, a post's comments or a topic.
+func isListedPath(path string) bool {
+	switch {
+	case path == postsPath, path == storiesPath:
+		return true
+	case strings.HasPrefix(path, topicsPath):
+		return true
+	}
+	rest, ok := strings.CutPrefix(path, postsPath+"/")
+	slug, ok2 := strings.CutSuffix(rest, "/comments")
+	return ok && ok2 && slug != "" && !strings.Contains(slug, "/")
 }
 
 // postListFeed builds a feed of posts (all posts, or a topic's).

@@ -396,7 +396,7 @@ func TestThreadPageErrors(t *testing.T) {
 	if firstResp.Header.Get("ETag") == "" || resp.StatusCode != http.StatusNotModified {
 		t.Errorf("conditional GET: ETag %q, status %d", firstResp.Header.Get("ETag"), resp.StatusCode)
 	}
-	if _, _, err := srv.Content(context.Background(), testBase+post+"/threads/1"); !errors.Is(err, model.ErrNotFound) {
+	if _, _, _, err := srv.Content(context.Background(), testBase+post+"/threads/1"); !errors.Is(err, model.ErrNotFound) {
 		t.Errorf("Content of a thread page: %v, want ErrNotFound", err)
 	}
 }

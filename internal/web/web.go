@@ -97,8 +97,12 @@ type Config struct {
 	// element and a Link header): this server's own /hub when Hub is set,
 	// or an external hub. Empty: feeds name no hub.
 	HubURL string
-	// Hub, when set, is the WebSub hub served at POST /hub.
+	// Hub, when set, is the WebSub hub served at /hub.
 	Hub http.Handler
+	// HubListedOnly names the hub only in the feeds FeedURLs lists (the
+	// subscription documents of the feeds /opml lists): for an external
+	// hub, which is told about those feeds only.
+	HubListedOnly bool
 }
 
 // DefaultCacheBytes is the default memory bound of rendered documents.
@@ -120,8 +124,9 @@ type Server struct {
 	docs       *docCache
 	hubURL     string       // the WebSub hub feeds name ("" for none)
 	hub        http.Handler // the WebSub hub served at /hub (nil for none)
+	hubListed  bool         // name the hub only in the listed feeds
 	muxOnce    sync.Once
-	mux        *http.ServeMux // the public routes, for Content
+	mux        http.Handler // the public routes, for Content
 }
 
 // gzipBudget bounds the memory held by gzip encodings of sent documents.
@@ -130,16 +135,17 @@ const gzipBudget = 64 << 20
 // NewServer returns a Server for cfg.
 func NewServer(cfg Config) *Server {
 	s := &Server{
-		store:    cfg.Store,
-		base:     strings.TrimRight(cfg.BaseURL, "/"),
-		tagger:   cfg.Tagger,
-		log:      cmp.Or(cfg.Logger, slog.Default()),
-		title:    cmp.Or(strings.TrimSpace(cfg.SiteTitle), "newswire"),
-		gzips:    newGzipCache(gzipBudget),
-		now:      cfg.Now,
-		pageSize: cfg.PageSize,
-		hubURL:   cfg.HubURL,
-		hub:      cfg.Hub,
+		store:     cfg.Store,
+		base:      strings.TrimRight(cfg.BaseURL, "/"),
+		tagger:    cfg.Tagger,
+		log:       cmp.Or(cfg.Logger, slog.Default()),
+		title:     cmp.Or(strings.TrimSpace(cfg.SiteTitle), "newswire"),
+		gzips:     newGzipCache(gzipBudget),
+		now:       cfg.Now,
+		pageSize:  cfg.PageSize,
+		hubURL:    cfg.HubURL,
+		hub:       cfg.Hub,
+		hubListed: cfg.HubListedOnly,
 	}
 	if s.pageSize <= 0 {
 		s.pageSize = DefaultPageSize
@@ -175,7 +181,6 @@ type route struct {
 // Scopes of the documents that show only part of the store.
 func postScope(r *http.Request) []string  { return []string{model.ScopePost(r.PathValue("post"))} }
 func storiesScope(*http.Request) []string { return []string{model.ScopeStories} }
-func topicScope(*http.Request) []string   { return []string{model.ScopePosts, model.ScopeStories} }
 func postsScope(*http.Request) []string   { return []string{model.ScopePosts, model.ScopeStories} }
 func sourcesScope(*http.Request) []string { return []string{model.ScopeSources} }
 
@@ -210,7 +215,7 @@ func (s *Server) routes() []route {
 		{"GET /posts/{file}", s.postPage, postPageScope("file")},      // /posts/{post} (HTML)
 		{"GET /posts/{post}/{file}", s.commentsFeed, postScope},       // /posts/{post}/comments.{ext}
 		{"GET /posts/{post}/threads/{file}", s.threadFeed, postScope}, // /posts/{post}/threads/{n}.{ext}, /posts/{post}/threads/{n} (HTML)
-		{"GET /topics/{file}", s.topic, topicScope},                   // /topics/{topic} (HTML), /topics/{topic}.{ext}
+		{"GET /topics/{file}", s.topic, postsScope},                   // /topics/{topic} (HTML), /topics/{topic}.{ext}
 		{"GET /stories", s.storiesPage, storiesScope},                 // HTML: stories, newest activity first (?after=)
 		{"GET /stories/{file}", s.story, storiesScope},                // /stories/{story} (HTML), /stories/{story}.{ext}
 		{"GET /api", s.apiIndexDoc, fixedScope},                       // JSON: where the API's listings and feeds are
@@ -229,6 +234,7 @@ func (s *Server) Handler() http.Handler {
 	mux := s.publicMux()
 	if s.hub != nil {
 		mux.Handle("POST /hub", s.hub)
+		mux.Handle("GET /hub", s.hub) // it says how to use it (405, Allow: POST)
 	}
 	if s.admin == nil {
 		mux.Handle("/admin/", http.NotFoundHandler())

@@ -84,6 +84,9 @@ func (d *dispatcher) submit(key string, j job) {
 		s = &slot{}
 		d.slots[key] = s
 	}
+	if old, ok := s.pending.(interface{ superseded() }); ok {
+		old.superseded()
+	}
 	s.pending = j
 	d.queueLocked(key, s)
 }

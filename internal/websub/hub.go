@@ -76,8 +76,9 @@ type Config struct {
 	SlowWorkers int
 	// Retry says how failed deliveries are retried.
 	Retry Retry
-	// SweepInterval is how often expired subscriptions are deleted (they
-	// are also deleted at the start of each distribution pass).
+	// SweepInterval is how often expired subscriptions are deleted, after
+	// a first sweep when Run starts (until then they are kept but never
+	// delivered to).
 	SweepInterval time.Duration
 }
 
@@ -171,6 +172,7 @@ func (h *Hub) Run(ctx context.Context) error {
 	}
 	var wg sync.WaitGroup
 	h.disp.run(ctx, h.cfg.Workers, &wg)
+	h.sweep(ctx)
 	sweep := time.NewTicker(h.cfg.SweepInterval)
 	defer sweep.Stop()
 	for {
@@ -203,7 +205,6 @@ func (h *Hub) sweep(ctx context.Context) {
 // pass publishes the content of every topic with a live subscription
 // whose content changed since it was last published.
 func (h *Hub) pass(ctx context.Context) {
-	h.sweep(ctx)
 	now := h.cfg.Now()
 	topics, err := h.cfg.Store.WebSubTopics(ctx, now)
 	if err != nil {
@@ -335,7 +336,9 @@ func drain(body io.ReadCloser) {
 // of hub.mode (subscribe or unsubscribe), hub.topic, hub.callback and, to
 // subscribe, optional hub.lease_seconds and hub.secret. A valid request
 // gets 202 Accepted and is verified with the subscriber later (by Run); a
-// bad one gets 400 and a plain-text reason.
+// bad one gets 400 and a plain-text reason, one that cannot be looked at
+// now (the topic cannot be read, or too many wait for verification) 503,
+// and another method than POST 405.
 func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
@@ -355,7 +358,9 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "hub: too many requests waiting for verification; try again later", http.StatusServiceUnavailable)
 		return
 	}
-	h.disp.submit("v\x00"+rand.Text(), req)
+	// One key per subscription: requests for it are verified one at a
+	// time, in order, and a newer one replaces one still waiting.
+	h.disp.submit("v\x00"+req.topic+"\x00"+req.callback, req)
 	h.cfg.Logger.Info("websub: request accepted", req.attrs()...)
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusAccepted)
@@ -447,6 +452,10 @@ func (v *verification) attrs() []any {
 	return a
 }
 
+// superseded is called when a newer request for the same subscription
+// replaces this one before it ran.
+func (v *verification) superseded() { v.h.verifying.Add(-1) }
+
 // attempt verifies the subscriber's intent and, if confirmed, applies the
 // request. It is never retried: a subscriber that fails verification asks
 // again.
@@ -496,11 +505,12 @@ func (v *verification) run(ctx context.Context) bool {
 	}
 	now := h.cfg.Now()
 	if v.mode == "unsubscribe" {
-		h.disp.cancel(deliveryKey(v.topic, v.callback))
+		// Delete first: a pass after the cancel finds no subscription.
 		if err := h.cfg.Store.DeleteWebSubSubscription(ctx, v.topic, v.callback); err != nil && !errors.Is(err, model.ErrNotFound) {
 			log.Error("websub: delete subscription", "err", err)
 			return false
 		}
+		h.disp.cancel(deliveryKey(v.topic, v.callback))
 		log.Info("websub: unsubscribed")
 		return true
 	}

@@ -140,7 +140,7 @@ func TestResubscribeRenews(t *testing.T) {
 }
 
 // TestLeases: leases are clamped; an expired subscription gets no
-// delivery and is deleted, by the pass and by the periodic sweep.
+// delivery (the periodic sweep deletes it: TestSweep).
 func TestLeases(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, func(c *Config) { c.LeaseMin, c.LeaseMax = time.Hour, 30*24*time.Hour })
@@ -164,9 +164,9 @@ func TestLeases(t *testing.T) {
 		t.Fatalf("delivered %q", d.body)
 	}
 	nothing(t, short.deliveries, 100*time.Millisecond, "delivery to the expired subscription")
-	// Read as of before the expiry, the row would still be found.
-	if _, err := e.db.WebSubSubscription(ctx, topic, short.url(), start); !errors.Is(err, model.ErrNotFound) {
-		t.Fatalf("expired subscription still stored: %v", err)
+	// The expired row is kept until a sweep (TestSweep); it is not live.
+	if _, err := e.db.WebSubSubscription(ctx, topic, short.url(), e.clock.now()); !errors.Is(err, model.ErrNotFound) {
+		t.Fatalf("expired subscription still live: %v", err)
 	}
 	if _, err := e.db.WebSubSubscription(ctx, topic, long.url(), start); err != nil {
 		t.Fatalf("live subscription: %v", err)
@@ -243,7 +243,8 @@ func TestSlowSubscriber(t *testing.T) {
 		if d := recv(t, fast.deliveries, "fast delivery of "+v); d.body != v {
 			t.Fatalf("fast got %q, want %q", d.body, v)
 		}
-		if v == "v2" { // the slow one is stuck on v2 from here on
+		recv(t, e.passes, "the pass of "+v) // every subscriber's delivery of v is submitted
+		if v == "v2" {                      // the slow one is stuck on v2 from here on
 			if b := recv(t, slow.started, "slow delivery of v2"); b != "v2" {
 				t.Fatalf("slow got %q", b)
 			}
@@ -513,5 +514,29 @@ func TestBaseline(t *testing.T) {
 		if d := recv(t, s.deliveries, "delivery"); d.body != "v3" {
 			t.Fatalf("delivered %q, want v3", d.body)
 		}
+	}
+}
+
+// TestRequestsForOneSubscriptionInOrder: a newer request for the same
+// topic and callback replaces one still waiting for verification, so the
+// last request wins, and the one replaced is not counted as waiting.
+func TestRequestsForOneSubscriptionInOrder(t *testing.T) {
+	e := newEnv(t, nil)
+	sub := newSubscriber(t, nil)
+	for _, mode := range []string{"subscribe", "unsubscribe"} {
+		if status, body := e.post(url.Values{"hub.mode": {mode}, "hub.topic": {topic}, "hub.callback": {sub.url()}}); status != http.StatusAccepted {
+			t.Fatalf("%s: %d %s", mode, status, body)
+		}
+	}
+	if n := e.hub.verifying.Load(); n != 1 {
+		t.Fatalf("%d requests counted as waiting, want 1", n)
+	}
+	e.start()
+	if q := recv(t, sub.verifies, "verification"); q.Get("hub.mode") != "unsubscribe" {
+		t.Fatalf("verified %q, want the later unsubscribe", q.Get("hub.mode"))
+	}
+	nothing(t, sub.verifies, 100*time.Millisecond, "a second verification")
+	if n := e.hub.verifying.Load(); n != 0 {
+		t.Errorf("%d requests still counted as waiting", n)
 	}
 }

@@ -112,7 +112,8 @@ func TestWatcher(t *testing.T) {
 	w.onCheck = func() { checked <- struct{}{} }
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go w.Run(wctx)
+	ran := make(chan error, 1)
+	go func() { ran <- w.Run(wctx) }()
 	recv(t, checked, "first check")
 	nothing(t, hub.pings, 100*time.Millisecond, "ping of first-seen content")
 
@@ -124,6 +125,9 @@ func TestWatcher(t *testing.T) {
 	}
 	nothing(t, hub.pings, 100*time.Millisecond, "ping of unchanged topic")
 	cancel()
+	if err := recv(t, ran, "Run to return"); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
 
 	// A restart: the hashes are in the database.
 	db.Close()

@@ -34,6 +34,9 @@ import (
 type Content struct {
 	Body        []byte
 	ContentType string // sent as the delivery's Content-Type
+	// Tag, when set, is a strong validator of Body (an HTTP ETag the
+	// source computed anyway): Hash uses it instead of hashing the body.
+	Tag string
 }
 
 // Source gives the current content of the topics this newswire publishes.
@@ -90,8 +93,12 @@ type Store interface {
 	ExpireWebSubSubscriptions(ctx context.Context, now time.Time) (int, error)
 }
 
-// Hash returns the hash recorded for content: the hex SHA-256 of its body.
+// Hash returns the hash recorded for content: its Tag, else the hex
+// SHA-256 of its body.
 func Hash(c Content) string {
+	if c.Tag != "" {
+		return "tag:" + c.Tag
+	}
 	sum := sha256.Sum256(c.Body)
 	return hex.EncodeToString(sum[:])
 }
