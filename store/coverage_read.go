@@ -255,6 +255,37 @@ func (db *DB) Stories(ctx context.Context, limit int, cursor string) ([]model.St
 	return page.Stories, page.Next, err
 }
 
+// LastStoriesCursor is the cursor of the last page of Stories at limit
+// stories a page, the pages cut from the first: "" when the first page is
+// the last.
+func (db *DB) LastStoriesCursor(ctx context.Context, limit int) (string, error) {
+	if limit <= 0 {
+		return "", fmt.Errorf("last stories page of %d: %w", limit, model.ErrInvalid)
+	}
+	var cursor string
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM stories WHERE merged_into IS NULL`).Scan(&n); err != nil {
+			return err
+		}
+		if n <= limit {
+			return nil
+		}
+		start := (n - 1) / limit * limit // the last page's first story
+		var updated, id string
+		if err := tx.QueryRowContext(ctx, `SELECT updated, id FROM stories WHERE merged_into IS NULL
+			ORDER BY updated DESC, id LIMIT 1 OFFSET ?`, start-1).Scan(&updated, &id); err != nil {
+			return err
+		}
+		cursor = updated + "|" + id
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("last stories page: %w", err)
+	}
+	return cursor, nil
+}
+
 // CountStories counts the live (unmerged) stories.
 func (db *DB) CountStories(ctx context.Context) (int, error) {
 	var n int

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -88,5 +89,41 @@ func TestApplyRegroup(t *testing.T) {
 	var size int
 	if err := db.read.QueryRowContext(ctx, `SELECT size FROM stories WHERE id = ?`, s1).Scan(&size); err != nil || size != 1 {
 		t.Fatalf("size of %s = %d (%v), want 1", s1, size, err)
+	}
+}
+
+// LastStoriesCursor names the page that walking Stories' next cursors
+// from the first page ends on.
+func TestLastStoriesCursor(t *testing.T) {
+	ctx := context.Background()
+	db, _, _ := openTest(t)
+	if c, err := db.LastStoriesCursor(ctx, 3); err != nil || c != "" {
+		t.Fatalf("no stories: %q, %v", c, err)
+	}
+	b := &model.CoverageBatch{}
+	for i := range 7 {
+		id := fmt.Sprintf("i%d", i)
+		b.Items = append(b.Items, model.CoverageItem{Item: model.Item{ID: id, Title: "Story " + id, Outlet: "Wire"},
+			Story: model.StoryAssignment{StoryID: testTagger.Story(id), Key: "story-" + id, NewStory: true, Reason: model.ReasonFirst, Score: 1}})
+	}
+	if _, err := db.ApplyCoverage(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	for _, limit := range []int{1, 2, 3, 6, 7, 10} {
+		cursor, walked := "", ""
+		for {
+			_, next, err := db.Stories(ctx, limit, cursor)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if next == "" {
+				walked = cursor
+				break
+			}
+			cursor = next
+		}
+		if last, err := db.LastStoriesCursor(ctx, limit); err != nil || last != walked {
+			t.Errorf("limit %d: last %q, walked to %q (%v)", limit, last, walked, err)
+		}
 	}
 }

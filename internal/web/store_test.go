@@ -159,6 +159,18 @@ func (s *fakeStore) Stories(ctx context.Context, limit int, cursor string) ([]mo
 	return live[start:end], next, nil
 }
 
+// LastStoriesCursor is the cursor of Stories' last page at limit.
+func (s *fakeStore) LastStoriesCursor(ctx context.Context, limit int) (string, error) {
+	cursor := ""
+	for {
+		_, next, err := s.Stories(ctx, limit, cursor)
+		if err != nil || next == "" {
+			return cursor, err
+		}
+		cursor = next
+	}
+}
+
 // Story returns a live story by key, or *model.Moved for a merged one.
 func (s *fakeStore) Story(ctx context.Context, key string) (*model.Story, error) {
 	if err := s.check(); err != nil {

@@ -30,10 +30,16 @@ func (s *Server) storiesFeed(r *http.Request, ext string) (*document, error) {
 	if err != nil {
 		return nil, err
 	}
+	last, err := s.store.LastStoriesCursor(r.Context(), storiesFeedSize)
+	if err != nil {
+		return nil, err
+	}
 	feed := s.storiesFeedDoc(stories)
 	// A paged feed (RFC 5005 section 3), not an archived one: stories are
 	// ordered by their latest activity, so pages shift as stories grow.
-	feed.Links = append(feed.Links, feeds.Link{Rel: "first", Type: bareType(f), Href: s.feedURL(storiesPath, f)})
+	feed.Links = append(feed.Links,
+		feeds.Link{Rel: "first", Type: bareType(f), Href: s.feedURL(storiesPath, f)},
+		feeds.Link{Rel: "last", Type: bareType(f), Href: s.feedURL(storiesPath, f) + afterQuery(last, nil)})
 	if next != "" {
 		feed.Links = append(feed.Links, feeds.Link{
 			Rel:  "next",

@@ -340,6 +340,11 @@ func TestStoriesFeedPaging(t *testing.T) {
 	if self := href(second.Links, "self"); self != next {
 		t.Errorf("second page self %q, want %q", self, next)
 	}
+	for _, page := range []atomDoc{first, second} {
+		if href(page.Links, "first") != testBase+"/stories.atom" || href(page.Links, "last") != next {
+			t.Errorf("first %q, last %q; want the first page and %q", href(page.Links, "first"), href(page.Links, "last"), next)
+		}
+	}
 	var feed jsonFeedDoc
 	decode(t, ts.URL+"/stories.json", &feed)
 	if !strings.HasPrefix(feed.NextURL, testBase+"/stories.json?after=") {

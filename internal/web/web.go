@@ -40,6 +40,9 @@ type Store interface {
 	// after cursor ("" = first page), and the cursor of the next page (""
 	// on the last); a malformed cursor wraps model.ErrInvalid.
 	Stories(ctx context.Context, limit int, cursor string) ([]model.Story, string, error)
+	// LastStoriesCursor is the cursor of the last page of Stories at
+	// limit a page ("" when the first page is the last).
+	LastStoriesCursor(ctx context.Context, limit int) (string, error)
 	// Story returns one story by key with Members, Outlets and Posts. A
 	// merged story returns *model.Moved (errors.Is ErrMoved) whose To is
 	// the surviving key; an unknown one wraps model.ErrNotFound.
