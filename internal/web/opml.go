@@ -30,43 +30,57 @@ type opmlBody struct {
 	Outlines []opmlOutline `xml:"outline"`
 }
 
-// opmlOutline is one subscription.
+// opmlOutline is one subscription (type "rss"), or an OPML document to
+// include (type "include", with URL).
 type opmlOutline struct {
 	Type    string `xml:"type,attr"`
 	Text    string `xml:"text,attr"`
-	Title   string `xml:"title,attr"`
-	XMLURL  string `xml:"xmlUrl,attr"`
-	HTMLURL string `xml:"htmlUrl,attr"`
+	Title   string `xml:"title,attr,omitempty"`
+	XMLURL  string `xml:"xmlUrl,attr,omitempty"`
+	HTMLURL string `xml:"htmlUrl,attr,omitempty"`
+	URL     string `xml:"url,attr,omitempty"`
 }
 
 // opml serves /opml: the all-posts feed, the all-stories feed, every
-// post's comments feed and every topic's feed, each once, by its Atom URL.
-// Thread feeds and single stories' feeds are left out: there are too many
-// and they are found from the comments and the stories feed.
+// post's comments feed and every topic's feed, each once, by its Atom URL:
+// the list a reader imports. Every other feed (each comment thread's,
+// each story's) is in the OPML documents it includes (type "include",
+// which readers that import subscriptions pass over): one per post with
+// comments, and the story list.
 func (s *Server) opml(r *http.Request) (*document, error) {
 	posts, topics, err := s.postsAndTopics(r.Context())
 	if err != nil {
 		return nil, err
 	}
 	doc := s.opmlDoc(posts, topics)
+	for _, p := range posts {
+		if p.CommentCount > 0 {
+			doc.Body.Outlines = append(doc.Body.Outlines, opmlInclude("Every comment thread's feed on "+p.Title,
+				s.abs(opmlPostPath(p.Slug))))
+		}
+	}
+	doc.Body.Outlines = append(doc.Body.Outlines, opmlInclude("Every story's feed", s.abs(opmlStoriesPath)))
+	return opmlDocument(doc, postsUpdated(posts))
+}
+
+// opmlInclude is an outline including the OPML document at url.
+func opmlInclude(text, url string) opmlOutline {
+	return opmlOutline{Type: "include", Text: text, URL: url}
+}
+
+// opmlDocument encodes doc.
+func opmlDocument(doc *opmlDoc, modified time.Time) (*document, error) {
 	body, err := xml.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("encode OPML: %w", err)
 	}
 	body = append([]byte(xml.Header), append(body, '\n')...)
-	return &document{contentType: opmlType, body: body, modified: postsUpdated(posts), kind: "opml"}, nil
+	return &document{contentType: opmlType, body: body, modified: modified, kind: "opml"}, nil
 }
 
 // opmlDoc builds the subscription list.
 func (s *Server) opmlDoc(posts []model.Post, topics []model.Topic) *opmlDoc {
-	doc := &opmlDoc{
-		Version: "2.0",
-		Head: opmlHead{
-			Title:     s.title + " feeds",
-			OwnerName: s.title,
-			Docs:      "http://opml.org/spec2.opml",
-		},
-	}
+	doc := s.newOPML(s.title + " feeds")
 	if t := postsUpdated(posts); !t.IsZero() {
 		doc.Head.DateModified = t.UTC().Format(time.RFC1123Z)
 	}

@@ -600,3 +600,41 @@ func TestTopicFeedShowsEachStoryOnce(t *testing.T) {
 		t.Errorf("the topic's posts are gone from its feed")
 	}
 }
+
+// /opml/stories lists every story's feed, a page at a time, each page but
+// the last including the next.
+func TestOPMLStoriesPages(t *testing.T) {
+	store := &fakeStore{}
+	n := opmlStoriesPageSize + 7
+	for i := range n {
+		store.stories = append(store.stories, model.Story{
+			ID: fmt.Sprintf("tag:news.example.org,2025:story/%04d", i), Key: fmt.Sprintf("story-%04d", i),
+			Title: fmt.Sprintf("Story %d", i), FirstSeen: t0, Updated: t0.Add(time.Duration(-i) * time.Minute),
+		})
+	}
+	ts := newTestServer(t, store)
+	seen := map[string]bool{}
+	url, pages := ts.URL+"/opml/stories", 0
+	for url != "" && pages < 5 {
+		pages++
+		_, body := get(t, url)
+		var doc opmlFile
+		if err := xml.Unmarshal([]byte(body), &doc); err != nil {
+			t.Fatal(err)
+		}
+		url = ""
+		for _, o := range doc.Outlines {
+			switch {
+			case o.Type == "include":
+				url = ts.URL + strings.TrimPrefix(o.URL, testBase)
+			case seen[o.XMLURL]:
+				t.Errorf("%s listed twice", o.XMLURL)
+			default:
+				seen[o.XMLURL] = true
+			}
+		}
+	}
+	if pages != 2 || len(seen) != n {
+		t.Errorf("%d pages listing %d story feeds, want 2 pages and %d", pages, len(seen), n)
+	}
+}

@@ -214,6 +214,8 @@ func (s *Server) routes() []route {
 	return []route{
 		{"GET /{$}", s.index, nil},                                    // HTML: posts, stories, topics, threads
 		{"GET /opml", s.opml, postsScope},                             // OPML 2.0 subscription list
+		{"GET /opml/posts/{post}", s.opmlPost, postScope},             // OPML: every thread feed of a post (included by /opml)
+		{"GET /opml/stories", s.opmlStories, storiesScope},            // OPML: every story's feed, paged (included by /opml)
 		{"GET /{file}", s.topFeed, topFeedScope},                      // /posts.{ext}, /stories.{ext}
 		{"GET /posts/{file}", s.postPage, postPageScope("file")},      // /posts/{post} (HTML)
 		{"GET /posts/{post}/{file}", s.commentsFeed, postScope},       // /posts/{post}/comments.{ext}

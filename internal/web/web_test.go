@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -480,6 +481,7 @@ type opmlFile struct {
 		Text    string `xml:"text,attr"`
 		XMLURL  string `xml:"xmlUrl,attr"`
 		HTMLURL string `xml:"htmlUrl,attr"`
+		URL     string `xml:"url,attr"`
 	} `xml:"body>outline"`
 }
 
@@ -496,8 +498,12 @@ func TestOPML(t *testing.T) {
 	if doc.Version != "2.0" || doc.Title == "" {
 		t.Errorf("version %q, title %q", doc.Version, doc.Title)
 	}
-	var got []string
+	var got, includes []string
 	for _, o := range doc.Outlines {
+		if o.Type == "include" && o.URL != "" && o.Text != "" {
+			includes = append(includes, o.URL)
+			continue
+		}
 		if o.Type != "rss" || o.Text == "" || o.HTMLURL == "" {
 			t.Errorf("incomplete outline %+v", o)
 		}
@@ -518,6 +524,39 @@ func TestOPML(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("OPML feeds\n%v\nwant\n%v", got, want)
+	}
+	// The documents it includes list every other feed: every comment's
+	// thread feed on the posts with comments, and every story's feed.
+	wantIncludes := []string{testBase + "/opml/posts/" + budgetSlug, testBase + "/opml/stories"}
+	if !slices.Equal(includes, wantIncludes) {
+		t.Fatalf("includes %v, want %v", includes, wantIncludes)
+	}
+	st := newFakeStore()
+	for _, u := range includes {
+		_, body := get(t, ts.URL+strings.TrimPrefix(u, testBase))
+		var inc opmlFile
+		if err := xml.Unmarshal([]byte(body), &inc); err != nil {
+			t.Fatalf("%s: %v", u, err)
+		}
+		var feeds []string
+		for _, o := range inc.Outlines {
+			feeds = append(feeds, strings.TrimPrefix(o.XMLURL, testBase))
+		}
+		var want []string
+		if strings.HasSuffix(u, "/stories") {
+			for _, story := range st.stories {
+				want = append(want, "/stories/"+story.Key+".atom")
+			}
+		} else {
+			for _, c := range st.posts[0].Comments {
+				want = append(want, "/posts/"+budgetSlug+"/threads/"+strconv.Itoa(c.Number)+".atom")
+			}
+		}
+		slices.Sort(feeds)
+		slices.Sort(want)
+		if !slices.Equal(feeds, want) {
+			t.Errorf("%s lists %v, want %v", u, feeds, want)
+		}
 	}
 }
 
