@@ -57,8 +57,8 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		defer os.RemoveAll(dir)
 	}
-	fmt.Fprintf(stdout, "%10s %10s %10s %12s %10s %10s %10s %10s\n", "items", "seconds", "items/s", "stories",
-		"heap MiB", "rss MiB", "settle s", "settled")
+	fmt.Fprintf(stdout, "%10s %10s %10s %12s %10s %10s %10s %10s %12s\n", "items", "seconds", "items/s", "stories",
+		"heap MiB", "rss MiB", "settle s", "settled", "last page ms")
 	for _, field := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(field))
 		if err != nil || n <= 0 {
@@ -75,9 +75,9 @@ func runScale(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			removeDB(path) // each run starts from an empty database
 		}
 		r := median(results)
-		fmt.Fprintf(stdout, "%10d %10.1f %10.0f %12d %10.0f %10.0f %10.1f %10d", n, r.elapsed.Seconds(),
+		fmt.Fprintf(stdout, "%10d %10.1f %10.0f %12d %10.0f %10.0f %10.1f %10d %12.1f", n, r.elapsed.Seconds(),
 			float64(n)/r.elapsed.Seconds(), r.stories, r.peakHeap/(1<<20), r.maxRSS/(1<<20),
-			r.settle.Seconds(), r.settled)
+			r.settle.Seconds(), r.settled, float64(r.lastPage)/float64(time.Millisecond))
 		if len(results) > 1 {
 			fmt.Fprint(stdout, "   runs:")
 			for _, x := range results {
@@ -109,6 +109,9 @@ type scaleResult struct {
 	settled          int           // items it clustered again
 	stories          int
 	peakHeap, maxRSS float64
+	// lastPage is how long finding the stories feed's last page took
+	// (store.LastStoriesCursor at the feed's page size).
+	lastPage time.Duration
 }
 
 // scaleRun ingests n synthetic items into a fresh database.
@@ -152,6 +155,11 @@ func scaleRun(ctx context.Context, rows []uciRow, n, batchSize int, path string,
 	}
 	res.maxRSS = maxRSS()
 	res.stories = svcStories(ctx, db)
+	start = time.Now()
+	if _, err := db.LastStoriesCursor(ctx, 100); err != nil {
+		return scaleResult{}, err
+	}
+	res.lastPage = time.Since(start)
 	return res, nil
 }
 

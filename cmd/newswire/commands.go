@@ -21,6 +21,7 @@ import (
 	"github.com/newswire/newswire/internal/postfile"
 	"github.com/newswire/newswire/internal/thread"
 	"github.com/newswire/newswire/internal/web"
+	"github.com/newswire/newswire/internal/websub"
 	"github.com/newswire/newswire/store"
 )
 
@@ -75,6 +76,7 @@ func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
 	pollEvery := fs.Duration("poll-check", time.Minute, "how often to look for feeds due a poll (0 turns polling off)")
 	adminToken := fs.String("admin-token", "", "bearer token that turns on the admin API under /admin/ (off when empty)")
 	pageSize := fs.Int("page-size", web.DefaultPageSize, "entries per page of the archived (RFC 5005) feeds")
+	hubRetry := fs.Duration("hub-retry", websub.DefaultRetryInitial, "wait before retrying a failed WebSub delivery or hub ping (doubling each time, up to an hour)")
 	hubURL := fs.String("hub", "", "URL of an external WebSub hub for feeds to name and to ping on change (default: the built-in hub at BASE-URL/hub)")
 	settleEvery := fs.Duration("settle-every", 10*time.Minute, "how often, at most, to re-cluster in publication order the stories that items arriving out of order touched")
 	var pf pollFlags
@@ -127,7 +129,7 @@ func runServe(ctx context.Context, args, env []string, stderr io.Writer) error {
 	scan("start")
 	background.Go(func() { rescanLoop(ctx, cfg.Rescan, hup, scan) })
 
-	pusher, err := newPush(db, strings.TrimRight(cfg.BaseURL, "/"), *hubURL, logger)
+	pusher, err := newPush(db, strings.TrimRight(cfg.BaseURL, "/"), *hubURL, *hubRetry, logger)
 	if err != nil {
 		return fmt.Errorf("--hub: %w", err)
 	}

@@ -36,14 +36,17 @@ type push struct {
 }
 
 // newPush makes the built-in hub at base/hub, or, when external is set, a
-// watcher that pings that hub when a listed feed's content changes.
-func newPush(db *store.DB, base, external string, logger *slog.Logger) (*push, error) {
+// watcher that pings that hub when a listed feed's content changes. A
+// failed delivery or ping is retried first after retry (then twice as
+// long each time).
+func newPush(db *store.DB, base, external string, retry time.Duration, logger *slog.Logger) (*push, error) {
 	p := &push{}
 	source := &p.content
 	log := logger.With("component", "websub")
 	if external == "" {
 		p.HubURL = base + "/hub"
-		hub, err := websub.New(websub.Config{URL: p.HubURL, Store: db, Source: source, Logger: log})
+		hub, err := websub.New(websub.Config{URL: p.HubURL, Store: db, Source: source, Logger: log,
+			Retry: websub.Retry{Initial: retry}})
 		if err != nil {
 			return nil, err
 		}
@@ -52,7 +55,7 @@ func newPush(db *store.DB, base, external string, logger *slog.Logger) (*push, e
 		return p, nil
 	}
 	p.HubURL, p.ListedOnly = external, true
-	pinger, err := websub.NewPinger(websub.PingerConfig{Hub: external, Logger: log})
+	pinger, err := websub.NewPinger(websub.PingerConfig{Hub: external, Logger: log, Retry: websub.Retry{Initial: retry}})
 	if err != nil {
 		return nil, err
 	}

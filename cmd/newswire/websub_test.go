@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,11 +31,14 @@ type subscriber struct {
 	secret     string
 	verified   chan url.Values
 	deliveries chan delivered
+	// failures is how many deliveries to refuse (500) before taking one.
+	failures atomic.Int32
 }
 
 type delivered struct {
 	body   []byte
 	header http.Header
+	status int // what the subscriber answered
 }
 
 func newSubscriber(t *testing.T, secret string) *subscriber {
@@ -47,7 +51,12 @@ func newSubscriber(t *testing.T, secret string) *subscriber {
 			s.verified <- q
 		case http.MethodPost:
 			body, _ := io.ReadAll(r.Body)
-			s.deliveries <- delivered{body, r.Header.Clone()}
+			if s.failures.Add(-1) >= 0 {
+				s.deliveries <- delivered{body, r.Header.Clone(), http.StatusInternalServerError}
+				http.Error(w, "try again", http.StatusInternalServerError)
+				return
+			}
+			s.deliveries <- delivered{body, r.Header.Clone(), http.StatusOK}
 		}
 	}))
 	t.Cleanup(s.Close)
@@ -77,8 +86,9 @@ func (s *subscriber) subscribe(t *testing.T, d *daemon, topic string) {
 	}
 }
 
-// next waits for a delivery and checks its signature.
-func (s *subscriber) next(t *testing.T, topic string) []byte {
+// next waits for a delivery and checks its signature; it returns the
+// body and what the subscriber answered.
+func (s *subscriber) next(t *testing.T, topic string) ([]byte, int) {
 	t.Helper()
 	select {
 	case d := <-s.deliveries:
@@ -93,17 +103,18 @@ func (s *subscriber) next(t *testing.T, topic string) []byte {
 		if links := strings.Join(d.header.Values("Link"), ", "); !strings.Contains(links, "<"+topic+`>; rel="self"`) {
 			t.Errorf("delivery Link %q", links)
 		}
-		return d.body
+		return d.body, d.status
 	case <-time.After(15 * time.Second):
 		t.Fatal("no delivery")
-		return nil
+		return nil, 0
 	}
 }
 
 // TestWebSubHub: a subscriber to a post's comment feed on the built-in
 // hub is verified, and after a separate ingest adds a comment it receives
-// the new feed, signed; the subscription survives a restart of the daemon
-// and the next comment is delivered too.
+// the new feed, signed; it fails that delivery once and gets the retry;
+// the subscription survives a restart of the daemon and the next comment
+// is delivered too.
 func TestWebSubHub(t *testing.T) {
 	const slug = "kushner-and-other-senior-trump-officials-used-whatsapp-to-conduct-official"
 	const base = "http://news.test"
@@ -117,7 +128,7 @@ func TestWebSubHub(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := filepath.Join(t.TempDir(), "n.db")
-	args := []string{"--db", db, "--seeds", seeds, "--poll-check", "0", "--base-url", base}
+	args := []string{"--db", db, "--seeds", seeds, "--poll-check", "0", "--base-url", base, "--hub-retry", "200ms"}
 	d, stop := startStoppableDaemon(t, args...)
 	var once sync.Once
 	t.Cleanup(func() { once.Do(stop) })
@@ -148,10 +159,15 @@ func TestWebSubHub(t *testing.T) {
 			t.Fatalf("ingest: %v %s", err, errb.String())
 		}
 	}
+	// The first delivery fails (500): it is retried, with the same feed.
+	sub.failures.Store(1)
 	addComment(39, "Pushed, not polled.")
-	body := sub.next(t, topic)
-	if !bytes.Contains(body, []byte("Pushed, not polled.")) {
-		t.Fatalf("the delivery is not the new feed:\n%.300s", body)
+	body, status := sub.next(t, topic)
+	if !bytes.Contains(body, []byte("Pushed, not polled.")) || status != http.StatusInternalServerError {
+		t.Fatalf("the delivery (answered %d) is not the new feed:\n%.300s", status, body)
+	}
+	if again, status := sub.next(t, topic); !bytes.Equal(again, body) || status != http.StatusOK {
+		t.Fatalf("the retry (answered %d) differs from the failed delivery", status)
 	}
 	if _, now := d.get(t, "/posts/"+slug+"/comments.atom"); !bytes.Equal(now, body) {
 		t.Error("the delivery differs from the feed served")
@@ -161,7 +177,7 @@ func TestWebSubHub(t *testing.T) {
 	d, stop = startStoppableDaemon(t, args...)
 	t.Cleanup(stop)
 	addComment(40, "Still subscribed after a restart.")
-	if body := sub.next(t, topic); !bytes.Contains(body, []byte("Still subscribed after a restart.")) {
+	if body, _ := sub.next(t, topic); !bytes.Contains(body, []byte("Still subscribed after a restart.")) {
 		t.Log(d.log)
 		t.Fatalf("after a restart, the delivery is not the new feed:\n%.300s", body)
 	}
