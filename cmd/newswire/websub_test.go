@@ -118,15 +118,7 @@ func (s *subscriber) next(t *testing.T, topic string) ([]byte, int) {
 func TestWebSubHub(t *testing.T) {
 	const slug = "kushner-and-other-senior-trump-officials-used-whatsapp-to-conduct-official"
 	const base = "http://news.test"
-	seeds := t.TempDir()
-	data, err := os.ReadFile(feedcheck.SharedPath(t, filepath.Join("seeds", "004_6fa588ad377b4ea9.txt")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dump := filepath.Join(seeds, "004.txt")
-	if err := os.WriteFile(dump, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	seeds, dump := wordpressSeed(t)
 	db := filepath.Join(t.TempDir(), "n.db")
 	args := []string{"--db", db, "--seeds", seeds, "--poll-check", "0", "--base-url", base, "--hub-retry", "200ms"}
 	d, stop := startStoppableDaemon(t, args...)
@@ -145,20 +137,7 @@ func TestWebSubHub(t *testing.T) {
 	sub.subscribe(t, d, topic)
 	waitForRows(t, db, "websub_subscriptions", 1) // stored once verified
 
-	addComment := func(n int, text string) {
-		t.Helper()
-		f, err := os.OpenFile(dump, os.O_APPEND|os.O_WRONLY, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.WriteString("\n  " + strconv.Itoa(n) + ". Andy says:\n\n    " + text + "\n")
-		f.Close()
-		var out, errb bytes.Buffer
-		if err := run(context.Background(), []string{"ingest", "--db", db, "--base-url", base, dump},
-			[]string{"NEWSWIRE_LOG_LEVEL=error"}, &out, &errb); err != nil {
-			t.Fatalf("ingest: %v %s", err, errb.String())
-		}
-	}
+	addComment := func(n int, text string) { t.Helper(); ingestComment(t, db, base, dump, n, text) }
 	// The first delivery fails (500): it is retried, with the same feed.
 	sub.failures.Store(1)
 	addComment(39, "Pushed, not polled.")
@@ -203,15 +182,7 @@ func TestExternalHub(t *testing.T) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
 	t.Cleanup(hub.Close)
-	seeds := t.TempDir()
-	data, err := os.ReadFile(feedcheck.SharedPath(t, filepath.Join("seeds", "004_6fa588ad377b4ea9.txt")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dump := filepath.Join(seeds, "004.txt")
-	if err := os.WriteFile(dump, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	seeds, dump := wordpressSeed(t)
 	db := filepath.Join(t.TempDir(), "n.db")
 	d := startDaemon(t, "--db", db, "--seeds", seeds, "--poll-check", "0", "--base-url", base, "--hub", hub.URL)
 	resp, body := d.get(t, "/posts.json")
@@ -227,17 +198,7 @@ func TestExternalHub(t *testing.T) {
 	// The watcher's first look records what every listed feed holds.
 	_, opml := d.get(t, "/opml")
 	waitForRows(t, db, "websub_topics", 3*len(opmlFeeds(t, opml)))
-	f, err := os.OpenFile(dump, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.WriteString("\n  39. Andy says:\n\n    Pinged.\n")
-	f.Close()
-	var out, errb bytes.Buffer
-	if err := run(context.Background(), []string{"ingest", "--db", db, "--base-url", base, dump},
-		[]string{"NEWSWIRE_LOG_LEVEL=error"}, &out, &errb); err != nil {
-		t.Fatalf("ingest: %v %s", err, errb.String())
-	}
+	ingestComment(t, db, base, dump, 39, "Pinged.")
 	// The comments feed changed, and so did every feed listing the post
 	// (its comment count): all posts and the post's topics.
 	changed := []string{"/posts/" + slug + "/comments", "/posts"}
@@ -300,5 +261,38 @@ func waitForRows(t *testing.T, path, table string, n int) {
 			t.Fatalf("%s has %d rows, want %d", table, got, n)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// wordpressSeed copies the WordPress-style seed dump into a directory of
+// its own, for a test to append comments to: the directory and the dump.
+func wordpressSeed(t *testing.T) (string, string) {
+	t.Helper()
+	data, err := os.ReadFile(feedcheck.SharedPath(t, filepath.Join("seeds", "004_6fa588ad377b4ea9.txt")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeds := t.TempDir()
+	dump := filepath.Join(seeds, "004.txt")
+	if err := os.WriteFile(dump, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return seeds, dump
+}
+
+// ingestComment appends comment n by Andy to the WordPress-style dump and
+// ingests it into the database at db with a separate "newswire ingest".
+func ingestComment(t *testing.T, db, base, dump string, n int, text string) {
+	t.Helper()
+	f, err := os.OpenFile(dump, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("\n  " + strconv.Itoa(n) + ". Andy says:\n\n    " + text + "\n")
+	f.Close()
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"ingest", "--db", db, "--base-url", base, dump},
+		[]string{"NEWSWIRE_LOG_LEVEL=error"}, &out, &errb); err != nil {
+		t.Fatalf("ingest: %v %s", err, errb.String())
 	}
 }
