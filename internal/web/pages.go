@@ -185,8 +185,7 @@ func (s *Server) index(r *http.Request) (*document, error) {
 	if err != nil {
 		return nil, err
 	}
-	head := s.head(s.title, postsPath)
-	head.Alternates = append(s.alternates(s.title+": all posts", postsPath), s.alternates(s.title+": stories", storiesPath)...)
+	head := s.head(s.title, append(s.alternates(s.title+": all posts", postsPath), s.alternates(s.title+": stories", storiesPath)...)...)
 	page := indexPage{
 		pageHead:     head,
 		Feeds:        s.feedLinks(postsPath),
@@ -235,11 +234,10 @@ func (s *Server) topic(r *http.Request) (*document, error) {
 	}
 	path := topicPath(topic.Slug)
 	page := topicPage{
-		pageHead: s.head(topic.Name+" — "+s.title, path),
+		pageHead: s.head(topic.Name+" — "+s.title, s.alternates(s.title+": "+topic.Name, path)...),
 		Name:     topic.Name,
 		Feeds:    s.feedLinks(path),
 	}
-	page.Alternates = s.alternates(s.title+": "+topic.Name, path)
 	for i := range posts {
 		page.Posts = append(page.Posts, s.postSummary(&posts[i]))
 	}
@@ -255,16 +253,15 @@ func renderPage(name string, data any, modified time.Time) (*document, error) {
 	return &document{contentType: htmlType, body: buf.Bytes(), modified: modified, kind: "html"}, nil
 }
 
-// head is the layout data of a page whose main feed is at feedPath; the
-// autodiscovery links are titled after the page (pages whose feed has a
-// title of its own set Alternates with alternates).
-func (s *Server) head(title, feedPath string) pageHead {
+// head is the layout data of a page titled title, with the
+// autodiscovery links of its feeds (see alternates).
+func (s *Server) head(title string, alternates ...alternateView) pageHead {
 	return pageHead{
 		SiteTitle:  s.title,
 		Title:      title,
 		Home:       s.abs("/"),
 		OPML:       s.abs(opmlPath),
-		Alternates: s.alternates(title, feedPath),
+		Alternates: alternates,
 	}
 }
 
@@ -331,7 +328,7 @@ func (s *Server) postSummaryWithThreads(ctx context.Context, p *model.Post) (pos
 func (s *Server) postView(p *model.Post) postPage {
 	comments := commentsPath(p.Slug)
 	page := postPage{
-		pageHead:  s.head(p.Title+" — "+s.title, comments),
+		pageHead:  s.head(p.Title+" — "+s.title, s.alternates("Comments on "+p.Title, comments)...),
 		PostTitle: p.Title,
 		Author:    p.Author,
 		AuthorBio: p.AuthorBio,
@@ -344,7 +341,6 @@ func (s *Server) postView(p *model.Post) postPage {
 		Related:   s.relatedGroups(p.Related),
 		Original:  p.URL,
 	}
-	page.Alternates = s.alternates("Comments on "+p.Title, comments)
 	for _, sec := range p.Sections {
 		page.Sections = append(page.Sections, sectionView{Label: sec.Label, Body: s.blockViews(p.Slug, sec.Body)})
 	}

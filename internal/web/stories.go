@@ -79,7 +79,7 @@ func (s *Server) storiesPage(r *http.Request) (*document, error) {
 		return nil, err
 	}
 	page := storiesPageView{
-		pageHead: s.head("Stories — "+s.title, storiesPath),
+		pageHead: s.head("Stories — "+s.title, s.alternates("Stories — "+s.title, storiesPath)...),
 		Feeds:    s.feedLinks(storiesPath),
 		Stories:  s.storySummaries(stories),
 	}

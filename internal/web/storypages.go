@@ -98,7 +98,7 @@ func (s *Server) storySummary(st *model.Story) storySummaryView {
 func (s *Server) storyPageView(st *model.Story) storyPage {
 	path := storyPath(st.Key)
 	page := storyPage{
-		pageHead:   s.head(storyTitle(st)+" — "+s.title, path),
+		pageHead:   s.head(storyTitle(st)+" — "+s.title, s.alternates(storyTitle(st)+" — "+s.title, path)...),
 		StoryTitle: storyTitle(st),
 		FirstSeen:  dateOf(st.FirstSeen, true),
 		Updated:    dateOf(st.Updated, true),

@@ -31,7 +31,7 @@ func (s *Server) threadPage(r *http.Request) (*document, error) {
 	path := threadPath(p.Slug, n)
 	heading := fmt.Sprintf("Thread of comment %d by %s", n, authorName(root.Author))
 	page := threadPageView{
-		pageHead:      s.head(heading+" — "+p.Title+" — "+s.title, path),
+		pageHead:      s.head(heading+" — "+p.Title+" — "+s.title, s.alternates(threadTitle(p, n), path)...),
 		Heading:       heading,
 		PostTitle:     p.Title,
 		PostURL:       s.abs(postPath(p.Slug)),
@@ -41,8 +41,6 @@ func (s *Server) threadPage(r *http.Request) (*document, error) {
 		CommentsFeeds: s.feedLinks(commentsPath(p.Slug)),
 		Comments:      s.commentTree(p, thread),
 	}
-	// The thread feeds' own title.
-	page.Alternates = s.alternates(threadTitle(p, n), path)
 	for _, c := range page.Comments {
 		c.ThreadURL = "" // the page itself
 	}
