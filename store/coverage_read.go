@@ -101,6 +101,18 @@ type StoryPage struct {
 // after the cursor (from a previous page's Next; "" for the first page),
 // each with its items, outlets and the posts that discuss it.
 func (db *DB) ListStories(ctx context.Context, limit int, cursor string) (StoryPage, error) {
+	return db.listStories(ctx, limit, cursor, true)
+}
+
+// StoryHeads pages the live stories as Stories does, without their items,
+// outlets and posts: ID, key, title and times only.
+func (db *DB) StoryHeads(ctx context.Context, limit int, cursor string) ([]model.Story, string, error) {
+	page, err := db.listStories(ctx, limit, cursor, false)
+	return page.Stories, page.Next, err
+}
+
+// listStories pages the live stories, with their details or without.
+func (db *DB) listStories(ctx context.Context, limit int, cursor string, details bool) (StoryPage, error) {
 	if limit <= 0 {
 		limit = 50
 	}
@@ -127,6 +139,9 @@ func (db *DB) ListStories(ctx context.Context, limit int, cursor string) (StoryP
 			stories = stories[:limit]
 		}
 		for i := range stories {
+			if !details {
+				continue
+			}
 			if err := attachStoryDetails(ctx, tx, &stories[i]); err != nil {
 				return err
 			}

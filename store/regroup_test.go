@@ -100,15 +100,7 @@ func TestLastStoriesCursor(t *testing.T) {
 	if c, err := db.LastStoriesCursor(ctx, 3); err != nil || c != "" {
 		t.Fatalf("no stories: %q, %v", c, err)
 	}
-	b := &model.CoverageBatch{}
-	for i := range 7 {
-		id := fmt.Sprintf("i%d", i)
-		b.Items = append(b.Items, model.CoverageItem{Item: model.Item{ID: id, Title: "Story " + id, Outlet: "Wire"},
-			Story: model.StoryAssignment{StoryID: testTagger.Story(id), Key: "story-" + id, NewStory: true, Reason: model.ReasonFirst, Score: 1}})
-	}
-	if _, err := db.ApplyCoverage(ctx, b); err != nil {
-		t.Fatal(err)
-	}
+	startStories(t, db, "i", 7)
 	for _, limit := range []int{1, 2, 3, 6, 7, 10} {
 		cursor, walked := "", ""
 		for {
@@ -125,5 +117,47 @@ func TestLastStoriesCursor(t *testing.T) {
 		if last, err := db.LastStoriesCursor(ctx, limit); err != nil || last != walked {
 			t.Errorf("limit %d: last %q, walked to %q (%v)", limit, last, walked, err)
 		}
+	}
+}
+
+// StoryHeads pages like Stories, with the same cursors, without details.
+func TestStoryHeads(t *testing.T) {
+	ctx := context.Background()
+	db, _, _ := openTest(t)
+	startStories(t, db, "h", 5)
+	for cursor := ""; ; {
+		full, next, err := db.Stories(ctx, 2, cursor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		heads, headsNext, err := db.StoryHeads(ctx, 2, cursor)
+		if err != nil || headsNext != next || len(heads) != len(full) {
+			t.Fatalf("cursor %q: %d heads, next %q (%v); Stories gave %d, next %q", cursor, len(heads), headsNext, err, len(full), next)
+		}
+		for i := range heads {
+			if heads[i].ID != full[i].ID || heads[i].Key != full[i].Key || heads[i].Title != full[i].Title ||
+				!heads[i].Updated.Equal(full[i].Updated) || heads[i].Members != nil || len(full[i].Members) == 0 {
+				t.Fatalf("head %+v, story %+v", heads[i], full[i])
+			}
+		}
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+}
+
+// startStories stores n items, each the first of a story of its own, with
+// IDs prefix0, prefix1, ….
+func startStories(t *testing.T, db *DB, prefix string, n int) {
+	t.Helper()
+	b := &model.CoverageBatch{}
+	for i := range n {
+		id := fmt.Sprintf("%s%d", prefix, i)
+		b.Items = append(b.Items, model.CoverageItem{Item: model.Item{ID: id, Title: "Story " + id, Outlet: "Wire"},
+			Story: model.StoryAssignment{StoryID: testTagger.Story(id), Key: "story-" + id, NewStory: true, Reason: model.ReasonFirst, Score: 1}})
+	}
+	if _, err := db.ApplyCoverage(context.Background(), b); err != nil {
+		t.Fatal(err)
 	}
 }

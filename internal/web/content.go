@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/newswire/newswire/feeds"
 	"github.com/newswire/newswire/internal/model"
 )
 
@@ -42,8 +43,8 @@ func (s *Server) Content(ctx context.Context, topic string) (body []byte, conten
 
 // isFeedType reports whether a content type is one of the feed formats.
 func isFeedType(contentType string) bool {
-	for _, t := range []string{"application/atom+xml", "application/rss+xml", "application/feed+json"} {
-		if strings.HasPrefix(contentType, t) {
+	for _, f := range feeds.Formats {
+		if strings.HasPrefix(contentType, bareType(f)) {
 			return true
 		}
 	}

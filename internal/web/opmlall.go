@@ -38,9 +38,10 @@ func (s *Server) opmlPost(r *http.Request) (*document, error) {
 // activity first, a page at a time (?after=CURSOR); each page but the
 // last includes the next.
 func (s *Server) opmlStories(r *http.Request) (*document, error) {
-	stories, next, err := s.stories(r.Context(), opmlStoriesPageSize, r.URL.Query().Get("after"))
+	after := r.URL.Query().Get("after")
+	stories, next, err := s.store.StoryHeads(r.Context(), opmlStoriesPageSize, after)
 	if err != nil {
-		return nil, err
+		return nil, explainInvalid(err, "bad cursor %q", after)
 	}
 	doc := s.newOPML(s.title + ": every story")
 	var modified time.Time

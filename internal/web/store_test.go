@@ -159,6 +159,16 @@ func (s *fakeStore) Stories(ctx context.Context, limit int, cursor string) ([]mo
 	return live[start:end], next, nil
 }
 
+// StoryHeads is Stories without the stories' members, outlets and posts.
+func (s *fakeStore) StoryHeads(ctx context.Context, limit int, cursor string) ([]model.Story, string, error) {
+	stories, next, err := s.Stories(ctx, limit, cursor)
+	heads := make([]model.Story, len(stories))
+	for i, st := range stories {
+		heads[i] = model.Story{ID: st.ID, Key: st.Key, Title: st.Title, FirstSeen: st.FirstSeen, Updated: st.Updated}
+	}
+	return heads, next, err
+}
+
 // LastStoriesCursor is the cursor of Stories' last page at limit.
 func (s *fakeStore) LastStoriesCursor(ctx context.Context, limit int) (string, error) {
 	cursor := ""

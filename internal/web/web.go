@@ -40,6 +40,9 @@ type Store interface {
 	// after cursor ("" = first page), and the cursor of the next page (""
 	// on the last); a malformed cursor wraps model.ErrInvalid.
 	Stories(ctx context.Context, limit int, cursor string) ([]model.Story, string, error)
+	// StoryHeads pages the live stories as Stories does, with only their
+	// ID, key, title and times.
+	StoryHeads(ctx context.Context, limit int, cursor string) ([]model.Story, string, error)
 	// LastStoriesCursor is the cursor of the last page of Stories at
 	// limit a page ("" when the first page is the last).
 	LastStoriesCursor(ctx context.Context, limit int) (string, error)
